@@ -1,0 +1,118 @@
+/**
+ * `invoke`: the one entry point for every caller (Electron IPC, the CLI, tests). It checks the
+ * channel, validates the payload against the shared contract, runs the handler, and always resolves
+ * to an envelope — nothing thrown ever crosses the boundary.
+ */
+import { uuidv7 } from 'uuidv7';
+import type { z } from 'zod';
+import {
+  CHANNELS,
+  LIST_LIMIT_DEFAULT,
+  contract,
+  isChannel,
+  type Channel,
+  type Envelope,
+  type ErrorCode,
+  type ResponseOf,
+} from '../../shared/contract';
+import { encodeCursor, decodeCursor } from './cursor';
+import { CoreError, errorMessage } from './errors';
+import type { CoreEventEmitter } from './events';
+import type { Logger } from './logger';
+import type { Store } from './store';
+
+export interface ApiDeps {
+  store: Store;
+  events: CoreEventEmitter;
+  logger: Logger;
+  /** Tells idle workers (in this process) that there is new work. */
+  wake(): void;
+  stats(): { workers: number; lostLocks: number; failedAttempts: number; transitions: number };
+}
+
+type Parsed<C extends Channel> = z.output<(typeof contract)[C]['request']>;
+type Handlers = { [C in Channel]: (req: Parsed<C>) => Promise<ResponseOf<C>> };
+
+const fail = (code: ErrorCode, message: string): Envelope<never> => ({ ok: false, error: { code, message } });
+
+/** Postgres SQLSTATE classes that mean the database cannot take writes right now. */
+function describeDbError(err: unknown): { code: ErrorCode; message: string } {
+  const sqlstate = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  if (sqlstate === '53100' || /no space left|ENOSPC/i.test(errorMessage(err))) {
+    return { code: 'UNAVAILABLE', message: 'The disk holding the data folder is full. Free some space and try again; nothing stored was lost.' };
+  }
+  if (sqlstate.startsWith('08') || /ECONNREFUSED|ECONNRESET|terminat/i.test(errorMessage(err))) {
+    return { code: 'UNAVAILABLE', message: `The database is unreachable: ${errorMessage(err)}. Try again shortly.` };
+  }
+  return { code: 'INTERNAL', message: `Internal error: ${errorMessage(err)}` };
+}
+
+function describeZodError(err: z.ZodError): string {
+  const issue = err.issues[0];
+  if (!issue) return 'invalid input';
+  const where = issue.path.length > 0 ? issue.path.join('.') : '';
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.map((k) => k.slice(0, 40)).join(', ')}`;
+  if (issue.message.startsWith(where) || where === '') return issue.message;
+  return `${where}: ${issue.message}`;
+}
+
+export function createApi(deps: ApiDeps) {
+  const { store } = deps;
+
+  const handlers: Handlers = {
+    async 'entries:create'({ title }) {
+      const entry = await store.create(uuidv7(), title);
+      deps.events.emit('created', { entry });
+      deps.wake();
+      return entry;
+    },
+    async 'entries:list'({ status, search, cursor, limit }) {
+      const size = limit ?? LIST_LIMIT_DEFAULT;
+      const afterId = cursor === undefined ? undefined : decodeCursor(cursor);
+      const [page, counts] = await Promise.all([store.list({ status, search, afterId, limit: size }), store.counts()]);
+      const last = page.items[page.items.length - 1];
+      return { items: page.items, nextCursor: page.more && last ? encodeCursor(last.id) : null, counts };
+    },
+    async 'entries:get'({ id }) {
+      const entry = await store.get(id);
+      if (!entry) throw new CoreError('NOT_FOUND', `No entry with id ${id}.`);
+      return entry;
+    },
+    async 'entries:retry'({ id }) {
+      const res = await store.retry(id);
+      if (!res) throw new CoreError('NOT_FOUND', `No entry with id ${id}.`);
+      if (!res.retried) throw new CoreError('CONFLICT', `Entry ${id} is ${res.entry.status}; only FAILED entries can be retried.`);
+      deps.wake();
+      return res.entry;
+    },
+    async 'entries:stats'() {
+      const counts = await store.counts();
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      return { counts, total, ...deps.stats() };
+    },
+  };
+
+  async function dispatch<C extends Channel>(channel: C, payload: unknown): Promise<Envelope<ResponseOf<C>>> {
+    const parsed = contract[channel].request.safeParse(payload);
+    if (!parsed.success) return fail('INVALID_INPUT', describeZodError(parsed.error));
+    const handler = handlers[channel] as (req: unknown) => Promise<ResponseOf<C>>;
+    return { ok: true, data: await handler(parsed.data) };
+  }
+
+  return async function invoke(channel: unknown, payload: unknown): Promise<Envelope<unknown>> {
+    if (!isChannel(channel)) {
+      const shown = typeof channel === 'string' ? JSON.stringify(channel.slice(0, 80)) : typeof channel;
+      return fail('UNKNOWN_CHANNEL', `Unknown channel ${shown}. Known channels: ${CHANNELS.join(', ')}.`);
+    }
+    try {
+      return await dispatch(channel, payload);
+    } catch (err) {
+      if (err instanceof CoreError && err.code !== 'DATA_DIR_LOCKED') {
+        return fail(err.code as ErrorCode, err.message);
+      }
+      const described = describeDbError(err);
+      deps.logger.error('api: call failed', { channel, error: errorMessage(err) });
+      return fail(described.code, described.message);
+    }
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Housekeeping off the hot path: rescue expired locks, fold the counts log, and — on the embedded
+ * engine, which runs no autovacuum — VACUUM/ANALYZE once enough rows have churned.
+ *
+ * Every stage update leaves a dead row version behind (and a dead entry in the claim's partial
+ * index); without vacuum the claim and list scan ever more of them. The schedule is sized to the
+ * churn: a vacuum after VACUUM_EVERY_TRANSITIONS outcomes, or after a quiet spell if anything churned.
+ */
+import { errorMessage } from './errors';
+import type { CoreEventEmitter } from './events';
+import type { Logger } from './logger';
+import type { Store } from './store';
+
+export const MAINTENANCE_TICK_MS = 1000;
+export const VACUUM_EVERY_TRANSITIONS = 20_000;
+/** Vacuum after this long without a vacuum if anything at all changed. */
+export const VACUUM_QUIET_MS = 60_000;
+export const COMPACT_COUNTS_EVERY_MS = 5000;
+/** Planner statistics go stale fast while a backlog builds; ANALYZE samples, so it stays cheap. */
+export const ANALYZE_EVERY_CHANGES = 2000;
+
+export interface MaintenanceDeps {
+  store: Store;
+  events: CoreEventEmitter;
+  logger: Logger;
+  /** The embedded engine vacuums itself; a server's autovacuum does it there. */
+  vacuum: boolean;
+  lockTimeoutMs: number;
+}
+
+export class Maintenance {
+  private timer: NodeJS.Timeout | null = null;
+  private churn = 0;
+  private lastVacuum = Date.now();
+  private lastCompact = 0;
+  private lastRescue = Date.now();
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly deps: MaintenanceDeps) {
+    deps.events.on('transition', this.onChurn);
+    deps.events.on('created', this.onChurn);
+  }
+
+  private sinceAnalyze = 0;
+
+  private readonly onChurn = () => {
+    this.churn++;
+    this.sinceAnalyze++;
+  };
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = this.tick().finally(() => (this.running = null));
+    }, MAINTENANCE_TICK_MS);
+    // Housekeeping alone must not keep a CLI process alive.
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.deps.events.off('transition', this.onChurn);
+    this.deps.events.off('created', this.onChurn);
+    await this.running;
+  }
+
+  /** One round of housekeeping; public so tests and benchmarks can force it. */
+  async tick(force = false): Promise<void> {
+    const started = Date.now();
+    const { store } = this.deps;
+    try {
+      let rescued = 0;
+      if (force || started - this.lastRescue >= this.deps.lockTimeoutMs / 2) {
+        rescued = (await store.rescueStale(this.deps.lockTimeoutMs)).length;
+        this.lastRescue = started;
+        if (rescued > 0) this.deps.logger.warn('maintenance: released expired locks', { count: rescued });
+      }
+      if (force || (this.churn > 0 && started - this.lastCompact >= COMPACT_COUNTS_EVERY_MS)) {
+        await store.compactCounts();
+        this.lastCompact = started;
+      }
+      const due = this.churn >= VACUUM_EVERY_TRANSITIONS || (this.churn > 0 && started - this.lastVacuum >= VACUUM_QUIET_MS);
+      let vacuumed = false;
+      if (this.deps.vacuum && (force || due)) {
+        this.churn = 0;
+        await store.vacuum();
+        this.lastVacuum = Date.now();
+        vacuumed = true;
+      } else if (!this.deps.vacuum && due) {
+        this.churn = 0;
+      }
+      if (vacuumed) this.sinceAnalyze = 0;
+      else if (this.deps.vacuum && this.sinceAnalyze >= ANALYZE_EVERY_CHANGES) {
+        this.sinceAnalyze = 0;
+        await store.analyze();
+      }
+      this.deps.events.emit('maintenance', { vacuumed, rescued, ms: Date.now() - started });
+    } catch (err) {
+      this.deps.logger.warn('maintenance failed; will try again', { error: errorMessage(err) });
+    }
+  }
+}

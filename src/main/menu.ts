@@ -1,0 +1,62 @@
+/**
+ * The application menu as data. Actions are injected so the template is built and checked in Node;
+ * index.ts hands the result to Menu.buildFromTemplate.
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+
+export interface MenuActions {
+  about(): void;
+  openDataFolder(): void;
+  openLogFolder(): void;
+}
+
+export function buildMenuTemplate(platform: NodeJS.Platform, appName: string, actions: MenuActions): MenuItemConstructorOptions[] {
+  const isMac = platform === 'darwin';
+  const about: MenuItemConstructorOptions = { label: `About ${appName}`, click: () => { actions.about(); } };
+  const folders: MenuItemConstructorOptions[] = [
+    { label: 'Open Data Folder', click: () => { actions.openDataFolder(); } },
+    { label: 'Open Log Folder', click: () => { actions.openLogFolder(); } },
+  ];
+
+  if (!isMac) {
+    return [
+      { label: '&File', submenu: [...folders, { type: 'separator' }, { role: 'quit', label: 'Quit' }] },
+      { label: '&Help', submenu: [about] },
+    ];
+  }
+  // macOS expects the app menu first and Edit/View so copy, paste and reload work as everywhere else.
+  return [
+    {
+      label: appName,
+      submenu: [about, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
+    },
+    { label: 'File', submenu: [...folders, { type: 'separator' }, { role: 'close' }] },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ];
+}
+
+export interface AboutInfo {
+  appName: string;
+  version: string;
+  dataDir: string;
+  logDir: string;
+  databaseUrl: string | undefined;
+}
+
+/** Never shows a database password: only the host and database of a shared Postgres. */
+export function aboutDetail(info: AboutInfo): string {
+  const lines = [`Version ${info.version}`, `Data folder: ${info.dataDir}`, `Log folder: ${info.logDir}`];
+  if (info.databaseUrl !== undefined) lines.push(`Database: ${redactDatabaseUrl(info.databaseUrl)}`);
+  return lines.join('\n');
+}
+
+export function redactDatabaseUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return '(unparsable database URL)';
+  }
+}

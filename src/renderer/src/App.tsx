@@ -1,0 +1,152 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import type { Status } from '../../shared/contract';
+import { EmptyState } from './components/EmptyState';
+import { EntriesTable, SkeletonRows } from './components/EntriesTable';
+import { EntryDetailDialog } from './components/EntryDetailDialog';
+import { ErrorBanner } from './components/ErrorBanner';
+import { Header } from './components/Header';
+import { PlusIcon } from './components/icons';
+import { NewEntryDialog } from './components/NewEntryDialog';
+import { SearchBox } from './components/SearchBox';
+import { StatusFilters } from './components/StatusFilters';
+import { Button } from './components/ui';
+import { errorMessage } from './data/client';
+import { EMPTY_COUNTS, entriesListOptions, flattenPages, totalOf, type EntryFilters } from './data/entries';
+import { statsOptions } from './data/stats';
+import { STATUS_LOOK } from './lib/status';
+import { useDebouncedValue } from './lib/useDebouncedValue';
+
+export const SEARCH_DEBOUNCE_MS = 250;
+const nf = new Intl.NumberFormat();
+
+export function App() {
+  const [status, setStatus] = useState<Status | null>(null);
+  const [searchInput, setSearchInput] = useState('');
+  const search = useDebouncedValue(searchInput.trim(), SEARCH_DEBOUNCE_MS);
+  const filters = useMemo<EntryFilters>(() => ({ status, search }), [status, search]);
+  const [newOpen, setNewOpen] = useState(false);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const list = useInfiniteQuery(entriesListOptions(filters));
+  const stats = useQuery(statsOptions());
+  const entries = useMemo(() => flattenPages(list.data), [list.data]);
+  const counts = list.data?.pages[0]?.counts ?? EMPTY_COUNTS;
+  const total = totalOf(counts);
+  const onOpen = useCallback((id: string) => setOpenId(id), []);
+  const closeDetail = useCallback(() => setOpenId(null), []);
+
+  useGlobalShortcuts({
+    onNew: () => setNewOpen(true),
+    onSearch: () => searchRef.current?.focus(),
+  });
+
+  const filtered = status !== null || search !== '';
+  const clearFilters = () => {
+    setStatus(null);
+    setSearchInput('');
+  };
+  // Total for the current view, when the counts can tell it (status filter without search).
+  const viewTotal = search ? null : status ? counts[status] : total;
+
+  let placeholder = null;
+  if (list.isPending) {
+    placeholder = <SkeletonRows />;
+  } else if (entries.length === 0 && list.isError) {
+    placeholder = (
+      <EmptyState title="Entries could not be loaded">The dashboard will show them as soon as the pipeline answers.</EmptyState>
+    );
+  } else if (entries.length === 0 && filtered) {
+    placeholder = (
+      <EmptyState title="No matching entries" action={<Button onClick={clearFilters}>Clear filters</Button>}>
+        {search ? `Nothing matches “${search}”` : 'Nothing here'}
+        {status ? ` with status ${STATUS_LOOK[status].label}` : ''}.
+      </EmptyState>
+    );
+  } else if (entries.length === 0) {
+    placeholder = (
+      <EmptyState
+        title="No entries yet"
+        action={
+          <Button variant="primary" onClick={() => setNewOpen(true)}>
+            <PlusIcon width={15} height={15} /> New entry
+          </Button>
+        }
+      >
+        Add an entry and watch it move through Stage 1 and Stage 2 to Completed, live.
+      </EmptyState>
+    );
+  }
+
+  const footer =
+    entries.length > 0 ? (
+      <div className="flex h-11 shrink-0 items-center justify-between border-t border-zinc-200 px-5 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+        <span aria-live="polite">
+          Showing <span className="font-medium text-zinc-700 tabular-nums dark:text-zinc-200">{nf.format(entries.length)}</span>
+          {viewTotal !== null ? (
+            <>
+              {' '}
+              of <span className="font-medium text-zinc-700 tabular-nums dark:text-zinc-200">{nf.format(viewTotal)}</span>
+            </>
+          ) : null}{' '}
+          {entries.length === 1 ? 'entry' : 'entries'}
+        </span>
+        {list.hasNextPage ? (
+          <Button
+            variant="secondary"
+            className="h-7 text-xs"
+            disabled={list.isFetchingNextPage}
+            onClick={() => void list.fetchNextPage()}
+          >
+            {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+          </Button>
+        ) : null}
+      </div>
+    ) : null;
+
+  return (
+    <div className="flex h-full flex-col">
+      <Header
+        live={list.isError ? 'offline' : list.isSuccess ? 'live' : 'connecting'}
+        workers={stats.isError ? null : (stats.data?.workers ?? null)}
+        onNew={() => setNewOpen(true)}
+      />
+      <main className="mx-auto flex min-h-0 w-full max-w-[1400px] flex-1 flex-col gap-4 px-6 pt-5 pb-6">
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} />
+          <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} />
+        </div>
+        {list.isError ? <ErrorBanner message={errorMessage(list.error)} onRetry={() => void list.refetch()} /> : null}
+        <EntriesTable entries={entries} onOpen={onOpen} placeholder={placeholder} footer={footer} />
+      </main>
+      <NewEntryDialog open={newOpen} onOpenChange={setNewOpen} />
+      <EntryDetailDialog id={openId} onClose={closeDetail} />
+    </div>
+  );
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
+}
+
+/** Ctrl/Cmd+N opens "New entry"; "/" jumps to the search box. */
+function useGlobalShortcuts(handlers: { onNew: () => void; onSearch: () => void }) {
+  const onKeyDown = useEffectEvent((e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'n') {
+      e.preventDefault();
+      handlers.onNew();
+    } else if (e.key === '/' && !e.ctrlKey && !e.metaKey && !isTyping(e.target)) {
+      e.preventDefault();
+      handlers.onSearch();
+    }
+  });
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => onKeyDown(e);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+}

@@ -1,0 +1,147 @@
+import * as Dialog from '@radix-ui/react-dialog';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { toast } from 'sonner';
+import { TITLE_MAX } from '../../../shared/contract';
+import { errorMessage } from '../data/client';
+import { useCreateEntry } from '../data/entries';
+import { AlertIcon, XIcon } from './icons';
+import { Button, Kbd } from './ui';
+import { useReturnFocus } from './useReturnFocus';
+
+interface Props {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}
+
+/**
+ * "New entry". Validation belongs to the backend (the shared contract's schema runs in main): the
+ * dialog shows the length as a counter and the backend's own message inline when it refuses.
+ */
+export function NewEntryDialog({ open, onOpenChange }: Props) {
+  const [title, setTitle] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const create = useCreateEntry();
+  const ids = { input: useId(), count: useId(), error: useId() };
+  const over = title.length > TITLE_MAX;
+  const returnFocus = useReturnFocus();
+
+  const changeOpen = (next: boolean) => {
+    if (!next) setError(null);
+    onOpenChange(next);
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (create.isPending) return;
+    create.mutate(title, {
+      onSuccess: (entry) => {
+        toast.success('Entry created', { description: entry.title });
+        setTitle('');
+        setError(null);
+        onOpenChange(false);
+      },
+      onError: (err) => {
+        const message = errorMessage(err);
+        setError(message);
+        toast.error('Could not create the entry', { description: message });
+        inputRef.current?.focus();
+      },
+    });
+  };
+
+  return (
+    <Dialog.Root open={open} onOpenChange={changeOpen}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 animate-fade-in bg-zinc-950/40 backdrop-blur-[2px] dark:bg-black/60" />
+        <Dialog.Content
+          onOpenAutoFocus={(e) => {
+            returnFocus.onOpenAutoFocus();
+            e.preventDefault();
+            inputRef.current?.focus();
+          }}
+          onCloseAutoFocus={returnFocus.onCloseAutoFocus}
+          className="fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 animate-pop-in rounded-2xl border border-zinc-200 bg-white shadow-2xl shadow-zinc-950/10 dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          <form onSubmit={submit} noValidate>
+            <div className="flex items-start justify-between gap-4 px-6 pt-5">
+              <div>
+                <Dialog.Title className="text-base font-semibold text-zinc-900 dark:text-zinc-50">New entry</Dialog.Title>
+                <Dialog.Description className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
+                  It starts as Created and a worker moves it through Stage 1 and Stage 2.
+                </Dialog.Description>
+              </div>
+              <Dialog.Close asChild>
+                <button
+                  type="button"
+                  aria-label="Close"
+                  className="focus-ring -mr-2 rounded-md p-1.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
+                >
+                  <XIcon />
+                </button>
+              </Dialog.Close>
+            </div>
+
+            <div className="px-6 pt-5 pb-6">
+              <div className="flex items-baseline justify-between">
+                <label htmlFor={ids.input} className="text-sm font-medium text-zinc-800 dark:text-zinc-200">
+                  Title
+                </label>
+                <span
+                  id={ids.count}
+                  aria-label={`${title.length} of ${TITLE_MAX} characters`}
+                  className={`text-xs tabular-nums ${over ? 'font-medium text-rose-600 dark:text-rose-400' : 'text-zinc-400'}`}
+                >
+                  {title.length}/{TITLE_MAX}
+                </span>
+              </div>
+              <input
+                ref={inputRef}
+                id={ids.input}
+                name="title"
+                value={title}
+                autoComplete="off"
+                placeholder="e.g. Reconcile March invoices"
+                aria-invalid={error !== null || over}
+                aria-describedby={error ? `${ids.error} ${ids.count}` : ids.count}
+                onChange={(e) => {
+                  setTitle(e.target.value);
+                  if (error) setError(null);
+                }}
+                className={`focus-ring mt-2 h-10 w-full rounded-lg border bg-white px-3 text-sm shadow-xs placeholder:text-zinc-400 focus-visible:outline-offset-0 dark:bg-zinc-950 dark:placeholder:text-zinc-600 ${
+                  error || over
+                    ? 'border-rose-400 focus-visible:outline-rose-500 dark:border-rose-500/70'
+                    : 'border-zinc-300 dark:border-zinc-700'
+                }`}
+              />
+              {error ? (
+                <p
+                  id={ids.error}
+                  role="alert"
+                  className="mt-2 flex items-start gap-1.5 text-sm text-rose-600 dark:text-rose-400"
+                >
+                  <AlertIcon width={14} height={14} className="mt-0.5 shrink-0" />
+                  <span>{error}</span>
+                </p>
+              ) : null}
+            </div>
+
+            <div className="flex items-center justify-between gap-3 rounded-b-2xl border-t border-zinc-100 bg-zinc-50/80 px-6 py-3.5 dark:border-zinc-800 dark:bg-zinc-900/80">
+              <span className="hidden text-xs text-zinc-400 sm:inline">
+                <Kbd>Enter</Kbd> to create · <Kbd>Esc</Kbd> to close
+              </span>
+              <div className="flex gap-2">
+                <Dialog.Close asChild>
+                  <Button variant="secondary">Cancel</Button>
+                </Dialog.Close>
+                <Button type="submit" variant="primary" disabled={create.isPending}>
+                  {create.isPending ? 'Creating…' : 'Create entry'}
+                </Button>
+              </div>
+            </div>
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * The typed client over `window.entryflow`. Request and response types come from the shared
+ * contract; an `{ ok: false }` envelope becomes a thrown `EntryflowError` so TanStack Query sees a
+ * failed call, with the backend's stable code and its human message kept intact.
+ */
+import type { Channel, EntryflowBridge, ErrorCode, RequestOf, ResponseOf } from '../../../shared/contract';
+
+export class EntryflowError extends Error {
+  override readonly name = 'EntryflowError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export function isEntryflowError(value: unknown): value is EntryflowError {
+  return value instanceof EntryflowError;
+}
+
+/** A message fit to show a person, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  return 'Something went wrong.';
+}
+
+export async function invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
+  // Read the bridge per call: tests (and a preload that loads late) may install it after import.
+  const bridge: EntryflowBridge | undefined = window.entryflow;
+  if (!bridge) {
+    throw new EntryflowError('UNAVAILABLE', 'The Entryflow backend is not connected.');
+  }
+  let envelope;
+  try {
+    envelope = await bridge.invoke(channel, payload);
+  } catch (cause) {
+    // The preload promises never to reject; if it does anyway, treat it as the backend being away.
+    throw new EntryflowError('UNAVAILABLE', `The Entryflow backend did not answer: ${errorMessage(cause)}`);
+  }
+  if (!envelope.ok) throw new EntryflowError(envelope.error.code, envelope.error.message);
+  return envelope.data;
+}

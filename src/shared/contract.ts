@@ -1,0 +1,161 @@
+/**
+ * The one IPC contract: channel → request schema → response type.
+ *
+ * Main (handlers), preload (bridge) and renderer (client) all import this file; no channel name is
+ * written anywhere else. The renderer's API type is derived from `Contract`, never kept in sync by
+ * hand. Everything that crosses the boundary is a plain DTO: timestamps are ISO-8601 strings.
+ */
+import { z } from 'zod';
+import type { Channel } from './channels';
+
+export { CHANNELS, isChannel, ipcChannelName } from './channels';
+export type { Channel } from './channels';
+
+export const STATUSES = ['CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED', 'FAILED'] as const;
+export type Status = (typeof STATUSES)[number];
+export const TERMINAL_STATUSES: readonly Status[] = ['COMPLETED', 'FAILED'];
+
+export const TITLE_MAX = 200;
+export const LIST_LIMIT_MAX = 200;
+export const LIST_LIMIT_DEFAULT = 50;
+/** Search text is matched literally; anything longer than a title cannot match one. */
+export const SEARCH_MAX = TITLE_MAX;
+/** Cursors are opaque to callers; they are short base64url strings. */
+export const CURSOR_MAX = 512;
+
+// C0 and C1 control characters, DEL, plus NUL. Tabs and newlines are not part of a one-line title.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+const title = z
+  .string({ error: (issue) => (issue.input === undefined ? 'title is required' : 'title must be a string') })
+  .trim()
+  .min(1, { error: 'title must not be empty' })
+  .max(TITLE_MAX, { error: `title must be at most ${TITLE_MAX} characters` })
+  .refine((s) => !CONTROL_CHARS.test(s), { error: 'title must not contain control characters (such as NUL or newlines)' })
+  // Lone surrogates cannot be stored as UTF-8 by Postgres.
+  .refine((s) => s.isWellFormed(), { error: 'title must be valid Unicode text' });
+
+const id = z
+  .string({ error: 'id must be a string' })
+  .min(1, { error: 'id must not be empty' })
+  .max(64, { error: 'id must be at most 64 characters' })
+  .regex(/^[0-9a-zA-Z_-]+$/, { error: 'id has an invalid format' });
+
+export const statusSchema = z.enum(STATUSES, { error: `status must be one of ${STATUSES.join(', ')}` });
+
+export const createRequest = z.strictObject({ title });
+export const listRequest = z
+  .strictObject({
+    status: statusSchema.optional(),
+    search: z
+      .string({ error: 'search must be a string' })
+      .max(SEARCH_MAX, { error: `search must be at most ${SEARCH_MAX} characters` })
+      .refine((s) => !CONTROL_CHARS.test(s), { error: 'search must not contain control characters' })
+      .refine((s) => s.isWellFormed(), { error: 'search must be valid Unicode text' })
+      .optional(),
+    cursor: z
+      .string({ error: 'cursor must be a string' })
+      .max(CURSOR_MAX, { error: 'cursor is malformed' })
+      .optional(),
+    limit: z
+      .number({ error: 'limit must be a number' })
+      .int({ error: 'limit must be a whole number' })
+      .min(1, { error: 'limit must be at least 1' })
+      .max(LIST_LIMIT_MAX, { error: `limit must be at most ${LIST_LIMIT_MAX}` })
+      .optional(),
+  })
+  .optional()
+  .default({});
+export const getRequest = z.strictObject({ id });
+export const retryRequest = z.strictObject({ id });
+export const statsRequest = z.strictObject({}).optional().default({});
+
+export interface Entry {
+  id: string;
+  title: string;
+  status: Status;
+  /** 0–100, monotonic while an entry moves forward; back to 0 only on a user's retry. */
+  progress: number;
+  result: string | null;
+  error: string | null;
+  /** Tries of the current stage, stamped at claim. */
+  attempts: number;
+  /** When the entry may next be claimed (backoff after a failed attempt). */
+  runAfter: string;
+  lockedBy: string | null;
+  lockedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EntryEvent {
+  id: string;
+  entryId: string;
+  /** null for the creation event. */
+  from: Status | null;
+  to: Status;
+  workerId: string | null;
+  /** The error text of a failed attempt, or why a lock was released or rescued. */
+  message: string | null;
+  at: string;
+}
+
+export type StatusCounts = Record<Status, number>;
+
+export interface EntryPage {
+  items: Entry[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+  /** Per status over the whole table, not only this page or filter. */
+  counts: StatusCounts;
+}
+
+export interface EntryDetail extends Entry {
+  events: EntryEvent[];
+}
+
+export interface Stats {
+  counts: StatusCounts;
+  total: number;
+  /** Workers running in this process (0 for an API-only core). */
+  workers: number;
+  /** Fenced writes that changed nothing because the lock had been lost. */
+  lostLocks: number;
+  /** Stage attempts whose handler threw. */
+  failedAttempts: number;
+  /** Transitions performed by this process since open. */
+  transitions: number;
+}
+
+/** The contract itself: request schema and response type per channel. */
+export const contract = {
+  'entries:create': { request: createRequest, response: {} as Entry },
+  'entries:list': { request: listRequest, response: {} as EntryPage },
+  'entries:get': { request: getRequest, response: {} as EntryDetail },
+  'entries:retry': { request: retryRequest, response: {} as Entry },
+  'entries:stats': { request: statsRequest, response: {} as Stats },
+} as const satisfies Record<Channel, { request: z.ZodType; response: unknown }>;
+
+export type Contract = typeof contract;
+/** What a caller may send on a channel (before defaults are applied). */
+export type RequestOf<C extends Channel> = z.input<Contract[C]['request']>;
+export type ResponseOf<C extends Channel> = Contract[C]['response'];
+
+export const ERROR_CODES = ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNKNOWN_CHANNEL', 'INTERNAL', 'UNAVAILABLE'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+/**
+ * The shape of `window.entryflow`, the preload's one exposed object. Every call resolves to an
+ * envelope and never rejects across the boundary.
+ */
+export interface EntryflowBridge {
+  invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Envelope<ResponseOf<C>>>;
+}

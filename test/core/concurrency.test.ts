@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { allEntries, ok, openTestCore, waitFor } from '../support/core';
+
+describe('16 workers × 500 entries, stage delay 0', () => {
+  it('completes every entry with exactly one event per stage and never two holders at once', async () => {
+    const core = await openTestCore({ workers: 16, stageDelayMs: 0, batchSize: 4 });
+    // Hold intervals per entry as the workers report them: claim → outcome written.
+    const holder = new Map<string, string>();
+    const overlaps: string[] = [];
+    core.events.on('claimed', ({ workerId, ids }) => {
+      for (const id of ids) {
+        const other = holder.get(id);
+        if (other !== undefined) overlaps.push(`${id} claimed by ${workerId} while ${other} held it`);
+        holder.set(id, workerId);
+      }
+    });
+    core.events.on('transition', ({ workerId, entry }) => {
+      if (holder.get(entry.id) !== workerId) overlaps.push(`${entry.id} finished by ${workerId} but held by ${holder.get(entry.id)}`);
+      holder.delete(entry.id);
+    });
+
+    const N = 500;
+    const created = await Promise.all(Array.from({ length: N }, (_, i) => ok(core.invoke('entries:create', { title: `load ${i}` }))));
+    await waitFor(async () => (await ok(core.invoke('entries:list', { limit: 1 }))).counts.COMPLETED === N || undefined, 'all entries to complete', 120_000);
+    await core.close();
+
+    expect(overlaps).toEqual([]);
+    const reopened = await openTestCore({ dataDir: core.dataDir, workers: 0 });
+    const rows = await allEntries(reopened);
+    expect(rows).toHaveLength(N);
+    expect(new Set(rows.map((r) => r.id))).toEqual(new Set(created.map((c) => c.id)));
+    for (const r of rows) expect(r).toMatchObject({ status: 'COMPLETED', progress: 100, lockedBy: null });
+
+    // The audit trail, read back from the database: one creation and one event per stage.
+    const sample = rows.filter((_, i) => i % 10 === 0);
+    for (const r of sample) {
+      const detail = await ok(reopened.invoke('entries:get', { id: r.id }));
+      expect(detail.events.map((e) => `${e.from}→${e.to}`)).toEqual(['null→CREATED', 'CREATED→STAGE_1', 'STAGE_1→STAGE_2', 'STAGE_2→COMPLETED']);
+    }
+    const stats = await ok(reopened.invoke('entries:stats', {}));
+    expect(stats.counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: N, FAILED: 0 });
+  });
+});

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { Entry, Status } from '../../src/shared/contract';
+import { ok, openTestCore, waitFor } from '../support/core';
+
+describe('the pipeline', () => {
+  it('moves an entry CREATED → STAGE_1 33% → STAGE_2 66% → COMPLETED 100% with a timestamped result', async () => {
+    const core = await openTestCore({ workers: 2, stageDelayMs: 30 });
+    const seen: { status: Status; progress: number }[] = [];
+    core.events.on('transition', ({ entry }) => seen.push({ status: entry.status, progress: entry.progress }));
+    const created = await ok(core.invoke('entries:create', { title: 'Quarterly report' }));
+    expect(created).toMatchObject({ status: 'CREATED', progress: 0, result: null, error: null, title: 'Quarterly report' });
+
+    const done = await waitFor(async () => {
+      const e = await ok(core.invoke('entries:get', { id: created.id }));
+      return e.status === 'COMPLETED' ? e : undefined;
+    }, 'the entry to complete');
+    expect(seen, JSON.stringify(seen)).toEqual([
+      { status: 'STAGE_1', progress: 33 },
+      { status: 'STAGE_2', progress: 66 },
+      { status: 'COMPLETED', progress: 100 },
+    ]);
+    expect(done.progress).toBe(100);
+    expect(done.lockedBy).toBeNull();
+    const stamp = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/.exec(done.result ?? '');
+    expect(stamp, `result "${done.result}" carries an ISO timestamp`).not.toBeNull();
+    expect(Date.parse(stamp?.[0] ?? '')).toBeGreaterThanOrEqual(Date.parse(created.createdAt));
+    expect(done.events.map((e) => [e.from, e.to])).toEqual([
+      [null, 'CREATED'],
+      ['CREATED', 'STAGE_1'],
+      ['STAGE_1', 'STAGE_2'],
+      ['STAGE_2', 'COMPLETED'],
+    ]);
+    for (const ev of done.events.slice(1)) expect(ev.workerId).toMatch(/\/w\d+$/);
+  });
+
+  it('progresses several entries in parallel, one per worker', async () => {
+    const core = await openTestCore({ workers: 4, stageDelayMs: 1500 });
+    const holding = new Set<string>();
+    let maxParallel = 0;
+    core.events.on('claimed', ({ ids }) => {
+      for (const id of ids) holding.add(id);
+      maxParallel = Math.max(maxParallel, holding.size);
+    });
+    core.events.on('transition', ({ entry }) => holding.delete(entry.id));
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await ok(core.invoke('entries:create', { title: `parallel ${i}` }))).id);
+    await waitFor(async () => {
+      const page = await ok(core.invoke('entries:list', {}));
+      return page.counts.COMPLETED === 4 || undefined;
+    }, 'all four to complete');
+    expect(maxParallel).toBe(4);
+  });
+
+  it('keeps entries across close and reopen, including ones mid-stage at close', async () => {
+    const slow = await openTestCore({ workers: 2, stageDelayMs: 60_000, shutdownGraceMs: 50 });
+    const a = await ok(slow.invoke('entries:create', { title: 'mid-stage a' }));
+    const b = await ok(slow.invoke('entries:create', { title: 'mid-stage b' }));
+    const c = await ok(slow.invoke('entries:create', { title: 'waiting c' }));
+    await waitFor(async () => {
+      const e = await ok(slow.invoke('entries:get', { id: b.id }));
+      return e.lockedBy !== null || undefined;
+    }, 'both workers to be mid-stage');
+    await slow.close();
+
+    const again = await openTestCore({ dataDir: slow.dataDir, workers: 0 });
+    for (const e of [a, b, c]) {
+      const got = await ok(again.invoke('entries:get', { id: e.id }));
+      expect(got).toMatchObject({ id: e.id, title: e.title, status: 'CREATED', lockedBy: null });
+    }
+    await again.close();
+
+    const fast = await openTestCore({ dataDir: slow.dataDir, workers: 2, stageDelayMs: 0 });
+    await waitFor(async () => (await ok(fast.invoke('entries:list', {}))).counts.COMPLETED === 3 || undefined, 'all to complete after reopen');
+    const events = (await ok(fast.invoke('entries:get', { id: a.id }))).events;
+    expect(events.filter((e) => e.from !== e.to).map((e) => e.to)).toEqual(['CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED']);
+  });
+
+  it('runs a custom one-stage pipeline and keeps the result its handler returns', async () => {
+    const core = await openTestCore({
+      workers: 1,
+      pipeline: [{ name: 'only', run: async ({ entry }) => `handled ${entry.title}` }],
+    });
+    const e = await ok(core.invoke('entries:create', { title: 'one' }));
+    const done = await waitFor(async () => {
+      const got = await ok(core.invoke('entries:get', { id: e.id }));
+      return got.status === 'COMPLETED' ? got : undefined;
+    }, 'completion');
+    expect(done.result).toBe('handled one');
+    expect(done.events.map((x) => x.to)).toEqual(['CREATED', 'COMPLETED']);
+  });
+
+  it('retries a stage that fails twice, then succeeds, with backoff between attempts', async () => {
+    let calls = 0;
+    const core = await openTestCore({
+      workers: 1,
+      backoffBaseMs: 20,
+      pipeline: [
+        {
+          name: 'flaky',
+          run: async () => {
+            calls++;
+            if (calls <= 2) throw new Error(`flaky failure ${calls}`);
+          },
+        },
+      ],
+    });
+    const e = await ok(core.invoke('entries:create', { title: 'flaky' }));
+    const done = await waitFor(async () => {
+      const got = await ok(core.invoke('entries:get', { id: e.id }));
+      return got.status === 'COMPLETED' ? got : undefined;
+    }, 'completion after two failures');
+    expect(calls).toBe(3);
+    expect(done.attempts).toBe(3);
+    expect(done.error).toBeNull();
+    const notes = done.events.filter((x) => x.from === x.to);
+    expect(notes.map((n) => n.message)).toEqual(['attempt 1 failed: flaky failure 1', 'attempt 2 failed: flaky failure 2']);
+    const stats = await ok(core.invoke('entries:stats', {}));
+    expect(stats.failedAttempts).toBe(2);
+  });
+
+  it('ends FAILED with the error kept after maxAttempts, and a retry brings it back to CREATED', async () => {
+    let broken = true;
+    const core = await openTestCore({
+      workers: 1,
+      maxAttempts: 3,
+      backoffBaseMs: 5,
+      pipeline: [
+        { name: 'first', run: async () => undefined },
+        {
+          name: 'second',
+          run: async () => {
+            if (broken) throw new Error('upstream is down');
+          },
+        },
+      ],
+    });
+    const e = await ok(core.invoke('entries:create', { title: 'doomed' }));
+    const failed = await waitFor(async () => {
+      const got = await ok(core.invoke('entries:get', { id: e.id }));
+      return got.status === 'FAILED' ? got : undefined;
+    }, 'FAILED');
+    expect(failed).toMatchObject({ error: 'upstream is down', attempts: 3, progress: 50, lockedBy: null });
+    expect(failed.events.at(-1)).toMatchObject({ from: 'STAGE_1', to: 'FAILED', message: 'upstream is down' });
+
+    const conflict = await core.invoke('entries:retry', { id: (await ok(core.invoke('entries:create', { title: 'x' }))).id });
+    expect(conflict).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+
+    broken = false;
+    const retried = await ok(core.invoke('entries:retry', { id: e.id }));
+    expect(retried).toMatchObject({ status: 'CREATED', attempts: 0, progress: 0, error: null });
+    const done = await waitFor(async () => {
+      const got = await ok(core.invoke('entries:get', { id: e.id }));
+      return got.status === 'COMPLETED' ? got : undefined;
+    }, 'completion after retry');
+    expect(done.events.some((x) => x.from === 'FAILED' && x.to === 'CREATED')).toBe(true);
+    const counts = (await ok(core.invoke('entries:list', {}))).counts;
+    expect(counts).toMatchObject({ FAILED: 0, COMPLETED: 2 });
+  });
+
+  it('wakes an idle worker on create instead of waiting for the idle timer', async () => {
+    const core = await openTestCore({ workers: 1, idlePollMs: 60_000 });
+    // Let the loop go idle first.
+    await new Promise<void>((r) => setImmediate(r));
+    const started = Date.now();
+    const e = await ok(core.invoke('entries:create', { title: 'wake me' }));
+    await waitFor(async () => (await ok(core.invoke('entries:get', { id: e.id }))).status === 'COMPLETED' || undefined, 'completion');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('closes idempotently and answers calls after close with UNAVAILABLE', async () => {
+    const core = await openTestCore({ workers: 2 });
+    await Promise.all([core.close(), core.close()]);
+    const r = await core.invoke('entries:list', {});
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+  });
+});
+
+export type { Entry };

@@ -1,0 +1,78 @@
+/** Page-level helpers shared by the e2e scenarios. */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { Status } from '../../../src/shared/contract';
+import { installBridge, type InvokeHandler } from './bridge';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
+
+export interface OpenedPage {
+  page: Page;
+  /** Uncaught page errors and console errors (CSP violations are reported as console errors). */
+  problems: string[];
+}
+
+export async function openDashboard(
+  browser: Browser,
+  url: string,
+  handler: InvokeHandler,
+  options: { colorScheme?: 'light' | 'dark'; deviceScaleFactor?: number } = {},
+): Promise<OpenedPage> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
+    colorScheme: options.colorScheme ?? 'light',
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  await installBridge(page, handler);
+  await page.goto(url);
+  return { page, problems };
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A table row by its exact title (rows are labelled "title, STATUS, n%"). */
+export function row(page: Page, title: string): Locator {
+  return page.getByRole('row', { name: new RegExp(`^${escapeRe(title)}, `) });
+}
+
+export interface RowState {
+  status: Status;
+  progress: number;
+}
+
+export async function readRow(page: Page, title: string): Promise<RowState | null> {
+  const r = row(page, title);
+  if ((await r.count()) === 0) return null;
+  const status = (await r.getAttribute('data-status')) as Status | null;
+  const now = await r.getByRole('progressbar').getAttribute('aria-valuenow');
+  return status ? { status, progress: Number(now) } : null;
+}
+
+export async function screenshot(page: Page, name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.emulateMedia({ colorScheme });
+  // Let colour transitions and the progress-bar width transition finish.
+  await page.waitForTimeout(150);
+  const path = join(ARTIFACTS, `${name}-${colorScheme}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+export async function addEntryThroughDialog(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+N');
+  const dialog = page.getByRole('dialog', { name: 'New entry' });
+  await dialog.getByLabel('Title').fill(title);
+  await dialog.getByLabel('Title').press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+}
+
+export const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));

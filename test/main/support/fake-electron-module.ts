@@ -1,0 +1,99 @@
+/**
+ * A fake `electron` module for booting src/main/index.ts in plain Node: records what main does at
+ * the Electron edge (handlers, listeners, dialogs, exit) and lets the test fire app events. The
+ * core behind it is real.
+ */
+import { vi } from 'vitest';
+import type { Envelope } from '../../../src/shared/contract';
+import { FakeBrowserWindow } from './fake-window';
+
+type Listener = (...args: unknown[]) => unknown;
+type IpcHandler = (event: unknown, payload: unknown) => Promise<Envelope<unknown>>;
+
+export function createFakeElectron(options: { userData: string; appPath: string }) {
+  const steps: string[] = [];
+  const appListeners = new Map<string, Listener[]>();
+  const ipcHandlers = new Map<string, IpcHandler>();
+  let resolveExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => {
+    resolveExit = resolve;
+  });
+  let ready: () => void = () => undefined;
+  const readyPromise = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+
+  FakeBrowserWindow.created = [];
+  FakeBrowserWindow.onCreate = () => steps.push('window');
+
+  const app = {
+    isPackaged: false,
+    getPath: (name: string) => {
+      if (name !== 'userData') throw new Error(`unexpected getPath(${name})`);
+      return options.userData;
+    },
+    setPath: vi.fn(),
+    getAppPath: () => options.appPath,
+    getVersion: () => '0.0.0-test',
+    getName: () => 'Entryflow',
+    isReady: () => true,
+    requestSingleInstanceLock: vi.fn(() => true),
+    whenReady: () => readyPromise,
+    on: (event: string, listener: Listener) => {
+      appListeners.set(event, [...(appListeners.get(event) ?? []), listener]);
+      return app;
+    },
+    quit: vi.fn(),
+    exit: vi.fn((code: number) => {
+      resolveExit(code);
+    }),
+  };
+
+  const module = {
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    ipcMain: {
+      handle: (channel: string, handler: IpcHandler) => {
+        steps.push(`ipc:${channel}`);
+        ipcHandlers.set(channel, handler);
+      },
+      removeHandler: (channel: string) => ipcHandlers.delete(channel),
+    },
+    protocol: {
+      registerSchemesAsPrivileged: vi.fn(),
+      handle: vi.fn(() => steps.push('protocol')),
+    },
+    Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: vi.fn() },
+    net: { fetch: vi.fn() },
+    shell: { openPath: vi.fn(() => Promise.resolve('')), openExternal: vi.fn(() => Promise.resolve()) },
+    dialog: {
+      showMessageBox: vi.fn(() => Promise.resolve({ response: 0, checkboxChecked: false })),
+      showErrorBox: vi.fn(),
+    },
+  };
+
+  return {
+    module,
+    steps,
+    ipcHandlers,
+    exited,
+    ready,
+    emitApp(event: string, ...args: unknown[]) {
+      for (const listener of appListeners.get(event) ?? []) listener(...args);
+    },
+  };
+}
+
+export type FakeElectron = ReturnType<typeof createFakeElectron>;
+
+/** A stand-in for electron-log/main: the real one requires the Electron binary. */
+export function createFakeLog() {
+  const file = { resolvePathFn: (): string => '', maxSize: 0, level: 'info' as string | false };
+  return {
+    transports: { file, console: { level: 'debug' as string | false } },
+    debug: vi.fn(),
+    info: vi.fn(),
+    warn: vi.fn(),
+    error: vi.fn(),
+  };
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/csp';
+import { APP_ENTRY_URL, APP_ORIGIN } from '../../src/main/url-policy';
+import { createMainWindow, type MainWindowOptions } from '../../src/main/window';
+import { FakeBrowserWindow, fakeElectron, navEvent } from './support/fake-window';
+
+function build() {
+  const { electron, opened } = fakeElectron();
+  const log = { warn: vi.fn() };
+  const options: MainWindowOptions = {
+    preloadPath: '/app/out/preload/index.cjs',
+    entryUrl: APP_ENTRY_URL,
+    allowedOrigin: APP_ORIGIN,
+    csp: CONTENT_SECURITY_POLICY,
+    log,
+  };
+  createMainWindow(electron, options);
+  const window = FakeBrowserWindow.created.at(-1);
+  if (window === undefined) throw new Error('no window was created');
+  return { window, opened, log };
+}
+
+describe('window factory', () => {
+  it('creates the window hidden and shows it once painted', () => {
+    const { window } = build();
+    expect(window.options.show).toBe(false);
+    expect(window.options.webPreferences?.preload).toBe('/app/out/preload/index.cjs');
+    window.emitOnce('ready-to-show');
+    expect(window.shown).toBe(true);
+  });
+
+  it('denies window.open and does not open unnamed links externally', () => {
+    const { window, opened } = build();
+    expect(window.webContents.windowOpenHandler?.({ url: 'https://evil.test/' })).toEqual({ action: 'deny' });
+    expect(window.webContents.windowOpenHandler?.({ url: APP_ENTRY_URL })).toEqual({ action: 'deny' });
+    expect(opened).toEqual([]);
+  });
+
+  it('blocks navigation away from the page, including to our own origin', () => {
+    const { window, opened } = build();
+    for (const url of ['https://evil.test/', 'file:///etc/passwd', 'app://entryflow/other.html', 'javascript:alert(1)']) {
+      const event = navEvent(url);
+      window.webContents.emit('will-navigate', event);
+      expect(event.prevented, url).toBe(true);
+    }
+    expect(opened).toEqual([]);
+  });
+
+  it('allows in-page (hash) navigation of our own page only', () => {
+    const { window } = build();
+    const hash = navEvent('app://entryflow/index.html#/entries', { isSameDocument: true });
+    window.webContents.emit('will-navigate', hash);
+    expect(hash.prevented).toBe(false);
+    const foreign = navEvent('https://evil.test/#x', { isSameDocument: true });
+    window.webContents.emit('will-navigate', foreign);
+    expect(foreign.prevented).toBe(true);
+  });
+
+  it('blocks subframe navigation, redirects off-origin and <webview> attachment', () => {
+    const { window } = build();
+    const frame = navEvent('https://evil.test/', { isMainFrame: false });
+    window.webContents.emit('will-frame-navigate', frame);
+    expect(frame.prevented).toBe(true);
+    const redirect = navEvent('https://evil.test/');
+    window.webContents.emit('will-redirect', redirect);
+    expect(redirect.prevented).toBe(true);
+    const webview = navEvent('');
+    window.webContents.emit('will-attach-webview', webview);
+    expect(webview.prevented).toBe(true);
+  });
+
+  it('denies every permission request and check', () => {
+    const { window } = build();
+    const session = window.webContents.session;
+    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal']) {
+      const callback = vi.fn();
+      session.permissionRequest?.(window.webContents, permission, callback);
+      expect(callback).toHaveBeenCalledExactlyOnceWith(false);
+    }
+    expect(session.permissionCheck?.(null, 'media', APP_ORIGIN, {})).toBe(false);
+    expect(session.devicePermission?.({})).toBe(false);
+  });
+
+  it('sets our CSP on every response, replacing any the response carried', () => {
+    const { window } = build();
+    const callback = vi.fn();
+    window.webContents.session.headers?.(
+      { responseHeaders: { 'content-security-policy': ["script-src *"], 'X-Other': ['1'] } },
+      callback,
+    );
+    expect(callback).toHaveBeenCalledWith({
+      responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY], 'X-Other': ['1'] },
+    });
+  });
+});

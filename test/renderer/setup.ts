@@ -1,0 +1,31 @@
+import '@testing-library/jest-dom/vitest';
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
+// Vitest runs without globals, so Testing Library cannot register its own cleanup.
+afterEach(() => cleanup());
+
+// jsdom has no layout. Give the virtualised table's viewport a size so it renders rows.
+for (const prop of ['clientHeight', 'clientWidth'] as const) {
+  Object.defineProperty(HTMLElement.prototype, prop, {
+    configurable: true,
+    get(this: HTMLElement) {
+      if (!this.hasAttribute('data-virtual-viewport')) return 0;
+      return prop === 'clientHeight' ? 800 : 1200;
+    },
+  });
+}
+
+// sonner's theme="system" and our CSS ask matchMedia, which jsdom lacks.
+if (!window.matchMedia) {
+  window.matchMedia = (query: string): MediaQueryList => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addListener: () => undefined,
+    removeListener: () => undefined,
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
+    dispatchEvent: () => false,
+  });
+}
