@@ -27,15 +27,13 @@ import { serveStatic, type StaticServer } from './support/static-server';
 const STAGE_DELAY_MS = 2500;
 const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/;
 
-let dataDir: string;
-let backend: SwitchableBackend;
-let server: StaticServer;
-let browser: Browser;
+const dataDir = mkdtempSync(join(tmpdir(), 'entryflow-e2e-'));
+const backend = new SwitchableBackend({ dataDir, workers: 5, stageDelayMs: STAGE_DELAY_MS });
+let server: StaticServer | undefined;
+let browser: Browser | undefined;
 let opened: OpenedPage | null = null;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'entryflow-e2e-'));
-  backend = new SwitchableBackend({ dataDir, workers: 5, stageDelayMs: STAGE_DELAY_MS });
   const [dist] = await Promise.all([ensureRendererBuilt(), backend.start()]);
   server = await serveStatic(dist);
   browser = await launchChromium();
@@ -53,12 +51,12 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await backend?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await backend.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function open(colorScheme: 'light' | 'dark' = 'light') {
-  opened = await openDashboard(browser, server.url, backend.invoke, { colorScheme });
+  opened = await openDashboard(browser!, server!.url, backend.invoke, { colorScheme });
   return opened.page;
 }
 

@@ -50,7 +50,11 @@ const failedOnce = new Set<string>();
 function wait(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((ok, fail) => {
     const t = setTimeout(ok, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), fail(new Error('aborted'))), { once: true });
+    const onAbort = () => {
+      clearTimeout(t);
+      fail(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -67,12 +71,11 @@ const pipeline: Stage[] = [1, 2, 3].map((n) => ({
   },
 }));
 
-let backend: SwitchableBackend;
-let server: StaticServer;
-let browser: Browser;
+const backend = new SwitchableBackend({ workers: 4, maxAttempts: 1, pipeline });
+let server: StaticServer | undefined;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
-  backend = new SwitchableBackend({ workers: 4, maxAttempts: 1, pipeline });
   const [dist] = await Promise.all([ensureRendererBuilt(), backend.start()]);
   server = await serveStatic(dist);
   browser = await launchChromium();
@@ -81,7 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await backend?.stop();
+  await backend.stop();
 });
 
 async function list(): Promise<EntryPage> {
@@ -106,7 +109,7 @@ describe('a busy pipeline', () => {
     }
     await sleep(9500);
 
-    const { page, problems } = await openDashboard(browser, server.url, backend.invoke, { deviceScaleFactor: 2 });
+    const { page, problems } = await openDashboard(browser!, server!.url, backend.invoke, { deviceScaleFactor: 2 });
     await row(page, MOVING.at(-1)!).waitFor();
     await page.getByText('Live', { exact: true }).waitFor();
     const states = await Promise.all(MOVING.map((t) => readRow(page, t)));

@@ -106,7 +106,7 @@ describe('entries table', () => {
     expect(screen.getAllByRole('button', { name: /New entry/ }).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('shows a loading state before the first answer', async () => {
+  it('shows a loading state before the first answer', () => {
     const backend = new FakeBackend();
     backend.invoke.mockImplementation(() => new Promise(() => undefined));
     renderApp(backend);

@@ -53,8 +53,8 @@ export class FakeBackend {
   pageSize: number | null = null;
 
   readonly invoke = vi.fn(
-    async <C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Envelope<ResponseOf<C>>> =>
-      this.answer(channel, payload) as Envelope<ResponseOf<C>>,
+    <C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Envelope<ResponseOf<C>>> =>
+      Promise.resolve(this.answer(channel, payload) as Envelope<ResponseOf<C>>),
   );
 
   readonly bridge: EntryflowBridge = { invoke: this.invoke };

@@ -16,16 +16,16 @@ for (const prop of ['clientHeight', 'clientWidth'] as const) {
   });
 }
 
-// sonner's theme="system" and our CSS ask matchMedia, which jsdom lacks.
-if (!window.matchMedia) {
-  window.matchMedia = (query: string): MediaQueryList => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    dispatchEvent: () => false,
-  });
-}
+// sonner's theme="system" asks matchMedia, which jsdom lacks: answer "light, never changes".
+Object.defineProperty(window, 'matchMedia', {
+  configurable: true,
+  value: (query: string) =>
+    ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+      dispatchEvent: () => false,
+    }) as unknown as MediaQueryList,
+});

@@ -3,28 +3,34 @@
  * Both get the same drizzle migrations; on a server they run under an advisory lock so processes
  * starting at once do not race.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import { CoreError, errorMessage } from './errors';
 import { sqlLiteral, type SqlClient } from './sql-client';
 
 export const PGDATA_DIR = 'pgdata';
-/** Any fixed 64-bit key; all Entryflow processes on a server agree on it. */
-const MIGRATION_LOCK_KEY = 7_402_318_455;
+/** Prefix of the advisory-lock key (hashed with the schema name); all Entryflow processes agree on it. */
+const MIGRATION_LOCK_PREFIX = 'entryflow:migrate:';
+/** Where drizzle keeps its journal when the tables live in `public` (drizzle's own default). */
+const DEFAULT_MIGRATIONS_SCHEMA = 'drizzle';
+const MIGRATIONS_TABLE = '__drizzle_migrations';
+/** Channel of the cross-process wake-up for the `public` schema; other schemas get a suffix. */
+export const WAKEUP_CHANNEL = 'entryflow_wakeup';
 
 export interface Database {
   sql: SqlClient;
   /** Present for the embedded engine only. */
   pglite: PGlite | null;
-  /** Present for a shared server only: a dedicated client for LISTEN. */
+  /** Present for a shared server only. */
   pgPool: pg.Pool | null;
+  /** Shared server only: how to open the dedicated LISTEN connection, and the channel to listen on. */
+  listen: { config: pg.ClientConfig; channel: string } | null;
   close(): Promise<void>;
 }
 
@@ -96,21 +102,53 @@ function checkPgdata(pgdata: string): void {
   }
 }
 
+/** Written beside pgdata once a database has opened and migrated: without it a failed open is likely a half-made folder. */
+export const READY_MARKER = 'entryflow.ready';
+/** PGlite writes this on start and, when Postgres aborts, leaves it behind. */
+const POSTMASTER_PID = 'postmaster.pid';
+/** Lines of Postgres' own stderr kept to explain a failed start (PGlite's error is only "Aborted()"). */
+const STDERR_KEPT = 5;
+
 export async function openEmbedded(dataDir: string | undefined, migrationsFolder: string): Promise<Database> {
   let pglite: PGlite;
   const pgdata = dataDir === undefined ? undefined : resolve(dataDir, PGDATA_DIR);
+  const pidFile = pgdata === undefined ? undefined : join(pgdata, POSTMASTER_PID);
+  let pidBefore: Buffer | null = null;
+  const stderr: string[] = [];
   try {
     if (pgdata !== undefined) {
       checkPgdata(pgdata);
       mkdirSync(pgdata, { recursive: true });
+      pidBefore = pidFile !== undefined && existsSync(pidFile) ? readFileSync(pidFile) : null;
     }
-    pglite = await PGlite.create(pgdata === undefined ? {} : { dataDir: pgdata });
+    pglite = await PGlite.create({
+      ...(pgdata === undefined ? {} : { dataDir: pgdata }),
+      onStderr: (line: string) => {
+        const m = /\b(PANIC|FATAL|ERROR):\s+(.*)$/.exec(line);
+        if (m) stderr.splice(0, stderr.length - STDERR_KEPT + 1, `${m[1]}: ${m[2]}`);
+        return false;
+      },
+    });
   } catch (err) {
     if (err instanceof CoreError) throw err;
+    // "Nothing was changed" must hold: put back the pid file an aborted start leaves or rewrote.
+    if (pidFile !== undefined) {
+      try {
+        if (pidBefore === null) unlinkSync(pidFile);
+        else writeFileSync(pidFile, pidBefore);
+      } catch {
+        /* not written */
+      }
+    }
+    const why = [errorMessage(err).replace(/[.\s]+$/, ''), ...stderr].join('; ');
+    const halfMade = dataDir !== undefined && !existsSync(join(dataDir, READY_MARKER));
     throw new CoreError(
       'DATA_DIR_UNUSABLE',
-      `The database in ${pgdata ?? 'memory'} could not be opened: ${errorMessage(err)}. Nothing was changed. ` +
-        'If the folder is damaged, move it aside and start again to create a fresh one (the old folder keeps your data for recovery).',
+      `The database in ${pgdata ?? 'memory'} could not be opened (${why}). Nothing was changed. ` +
+        (halfMade
+          ? 'It was never fully created (Entryflow was probably stopped during its first start), so it most likely holds no entries. '
+          : '') +
+        'Move the folder aside (or delete it if it holds nothing you need) and start again to create a fresh one; the old folder keeps any data for recovery.',
       { cause: err },
     );
   }
@@ -121,6 +159,7 @@ export async function openEmbedded(dataDir: string | undefined, migrationsFolder
     // PGlite runs no autovacuum, so nothing else gathers planner statistics: without them the claim
     // is planned as a full sort of the backlog instead of a walk of the partial index.
     await pglite.exec('ANALYZE');
+    if (dataDir !== undefined && !existsSync(join(dataDir, READY_MARKER))) writeFileSync(join(dataDir, READY_MARKER), `${new Date().toISOString()}\n`);
   } catch (err) {
     await pglite.close().catch(() => undefined);
     throw new CoreError('MIGRATION_FAILED', `Upgrading the database in ${pgdata ?? 'memory'} failed: ${errorMessage(err)}`, {
@@ -131,6 +170,7 @@ export async function openEmbedded(dataDir: string | undefined, migrationsFolder
     sql: pgliteClient(pglite),
     pglite,
     pgPool: null,
+    listen: null,
     async close() {
       // close() checkpoints; skipping it has corrupted data dirs.
       if (!pglite.closed) await pglite.close();
@@ -138,8 +178,57 @@ export async function openEmbedded(dataDir: string | undefined, migrationsFolder
   };
 }
 
-export async function openShared(databaseUrl: string, migrationsFolder: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** A schema name we are willing to create and put on the search path. */
+export function checkSchemaName(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new CoreError('INVALID_INPUT', `schema must be a lower-case SQL identifier (a-z, 0-9, _; at most 63 characters), got ${JSON.stringify(schema)}`);
+  }
+  return schema;
+}
+
+/**
+ * drizzle's migrator, with two differences a shared server needs: the journal lives in the target
+ * schema (so each schema, e.g. each test's, has its own), and the generated `"public".` qualifiers
+ * (drizzle-kit writes them into foreign keys) point at the target schema. Same journal table layout
+ * and rule as drizzle (apply what is newer than the last row, all in one transaction), so a database
+ * migrated by drizzle's own `migrate` carries on.
+ */
+async function migrateShared(client: pg.PoolClient, schema: string, migrationsFolder: string): Promise<void> {
+  const journalSchema = quoteIdent(schema === 'public' ? DEFAULT_MIGRATIONS_SCHEMA : schema);
+  const journal = `${journalSchema}.${quoteIdent(MIGRATIONS_TABLE)}`;
+  const migrations = readMigrationFiles({ migrationsFolder });
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${journalSchema}`);
+  await client.query(`CREATE TABLE IF NOT EXISTS ${journal} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
+  const last = (await client.query<{ created_at: string }>(`SELECT created_at FROM ${journal} ORDER BY created_at DESC LIMIT 1`)).rows[0];
+  const pending = migrations.filter((m) => last === undefined || Number(last.created_at) < m.folderMillis);
+  if (pending.length === 0) return;
+  await client.query('BEGIN');
+  try {
+    for (const m of pending) {
+      for (const stmt of m.sql) {
+        const text = schema === 'public' ? stmt : stmt.replaceAll('"public".', `${quoteIdent(schema)}.`);
+        if (text.trim() !== '') await client.query(text);
+      }
+      await client.query(`INSERT INTO ${journal} (hash, created_at) VALUES ($1, $2)`, [m.hash, m.folderMillis]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Opens a pool on a shared server and migrates it. `schema` (created if absent) is put first on the
+ * search path of every connection; without it the URL's own search_path (e.g. `?options=-c
+ * search_path=…`) or the server's default applies.
+ */
+export async function openShared(databaseUrl: string, migrationsFolder: string, poolSize: number, schema?: string): Promise<Database> {
+  const config: pg.ClientConfig = { connectionString: databaseUrl };
+  if (schema !== undefined) config.options = `-c search_path=${checkSchemaName(schema)}`;
+  const pool = new pg.Pool({ ...config, max: poolSize });
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   let client: pg.PoolClient;
@@ -149,15 +238,20 @@ export async function openShared(databaseUrl: string, migrationsFolder: string, 
     await pool.end().catch(() => undefined);
     throw new CoreError('DATABASE_UNREACHABLE', `Cannot connect to the database server: ${errorMessage(err)}`, { cause: err });
   }
+  let target: string;
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const wanted = schema ?? (await client.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0]?.s ?? 'public';
+    // Session-level lock, keyed per schema: processes starting at once on one schema take turns.
+    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [MIGRATION_LOCK_PREFIX + wanted]);
     try {
-      await migratePg(drizzlePg({ client }), { migrationsFolder });
+      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      target = (await client.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0]?.s ?? 'public';
+      await migrateShared(client, target, migrationsFolder);
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [MIGRATION_LOCK_PREFIX + wanted]);
     }
   } catch (err) {
-    client.release();
+    client.release(true);
     await pool.end().catch(() => undefined);
     throw new CoreError('MIGRATION_FAILED', `Upgrading the shared database failed: ${errorMessage(err)}`, { cause: err });
   }
@@ -166,6 +260,8 @@ export async function openShared(databaseUrl: string, migrationsFolder: string, 
     sql: pgClient(pool),
     pglite: null,
     pgPool: pool,
+    // Channel names are identifiers: at most 63 bytes.
+    listen: { config, channel: (target === 'public' ? WAKEUP_CHANNEL : `${WAKEUP_CHANNEL}:${target}`).slice(0, 63) },
     async close() {
       await pool.end();
     },

@@ -10,10 +10,11 @@ import { mkdirSync } from 'node:fs';
 import type { Channel, Envelope, RequestOf, ResponseOf } from '../../shared/contract';
 import { createApi } from './api';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
-import { findMigrationsFolder, openEmbedded, openShared, type Database } from './database';
+import { checkSchemaName, findMigrationsFolder, openEmbedded, openShared, type Database } from './database';
 import { CoreError } from './errors';
 import { createEmitter, type CoreEventEmitter } from './events';
 import { silentLogger } from './logger';
+import { WakeupListener } from './listener';
 import { Maintenance } from './maintenance';
 import { DEFAULTS, type CoreOptions, type ResolvedOptions } from './options';
 import { demoPipeline, stepsFor } from './pipeline';
@@ -59,6 +60,10 @@ export function resolveOptions(options: CoreOptions): ResolvedOptions {
   positiveInt('backoffBaseMs', o.backoffBaseMs, 0);
   positiveInt('backoffMaxMs', o.backoffMaxMs, 0);
   positiveInt('shutdownGraceMs', o.shutdownGraceMs, 0);
+  if (o.schema !== undefined) {
+    if (o.databaseUrl === undefined) throw new RangeError('schema applies to a shared server only; pass databaseUrl too');
+    checkSchemaName(o.schema);
+  }
   const pipeline = options.pipeline ?? demoPipeline(o.stageDelayMs);
   stepsFor(pipeline.length);
   return {
@@ -75,7 +80,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   let lock: DataDirLock | null = null;
   let db: Database;
   if (opts.databaseUrl !== undefined) {
-    db = await openShared(opts.databaseUrl, opts.migrationsFolder, opts.workers + 4);
+    db = await openShared(opts.databaseUrl, opts.migrationsFolder, opts.workers + 4, opts.schema);
   } else {
     if (opts.dataDir !== undefined) {
       try {
@@ -93,7 +98,8 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     }
   }
   const mode = opts.databaseUrl !== undefined ? 'shared' : 'embedded';
-  const store = createStore(db.sql);
+  // Shared server: statements that make work claimable NOTIFY other processes (none when embedded).
+  const store = createStore(db.sql, { notifyChannel: process.env.XX_NONOTIFY ? undefined : db.listen?.channel });
   const events = createEmitter();
 
   if (mode === 'embedded') {
@@ -118,6 +124,8 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     events,
     logger,
   });
+  // Only a process with loops needs to hear about new work; an API-only core (the CLI) sends, never listens.
+  const listener = db.listen && opts.workers > 0 ? new WakeupListener(db.listen.config, db.listen.channel, waker, logger) : null;
   const maintenance = new Maintenance({ store, events, logger, vacuum: mode === 'embedded', lockTimeoutMs: opts.lockTimeoutMs });
 
   const api = createApi({
@@ -151,6 +159,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     close() {
       closing ??= (async () => {
         await pool.stop(opts.shutdownGraceMs);
+        await listener?.close();
         await maintenance.stop();
         // Let calls already running finish before the database goes away under them.
         if (inFlight > 0) await new Promise<void>((r) => (drained = r));
@@ -165,6 +174,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     },
   };
 
+  await listener?.start();
   maintenance.start();
   pool.start();
   logger.info('core open', { mode, dataDir: opts.dataDir ?? null, workers: opts.workers });

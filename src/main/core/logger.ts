@@ -12,3 +12,16 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
 };
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One line per message: ISO time, level, message, fields as JSON. For headless workers and the CLI. */
+export function streamLogger(level: LogLevel, write: (line: string) => void): Logger {
+  const min = LOG_LEVELS.indexOf(level);
+  const at = (l: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+    if (LOG_LEVELS.indexOf(l) < min) return;
+    write(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}\n`);
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

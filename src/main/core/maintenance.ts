@@ -12,7 +12,7 @@ import type { Logger } from './logger';
 import type { Store } from './store';
 
 export const MAINTENANCE_TICK_MS = 1000;
-export const VACUUM_EVERY_TRANSITIONS = 20_000;
+export const VACUUM_EVERY_TRANSITIONS = 1000;
 /** Vacuum after this long without a vacuum if anything at all changed. */
 export const VACUUM_QUIET_MS = 60_000;
 export const COMPACT_COUNTS_EVERY_MS = 5000;

@@ -27,6 +27,11 @@ export interface CoreOptions {
   dataDir?: string;
   /** postgres:// URL of a shared PostgreSQL server, instead of the embedded database. */
   databaseUrl?: string;
+  /**
+   * Shared server only: the schema holding Entryflow's tables (created if absent, first on the search
+   * path, and home of the migration journal). Absent: the URL's search_path, normally `public`.
+   */
+  schema?: string;
   /** Worker loops in this process; 0 opens the API without a pool. */
   workers?: number;
   stageDelayMs?: number;
@@ -44,5 +49,5 @@ export interface CoreOptions {
   logger?: Logger;
 }
 
-export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'pipeline' | 'logger'>> &
-  Pick<CoreOptions, 'dataDir' | 'databaseUrl'> & { pipeline: Stage[]; logger: Logger };
+export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger'>> &
+  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema'> & { pipeline: Stage[]; logger: Logger };

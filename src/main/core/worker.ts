@@ -45,6 +45,8 @@ export interface WorkerDeps {
   abortSignal: AbortSignal;
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 class LockLost extends Error {
   constructor() {
     super('the lock on this entry was lost');
@@ -67,6 +69,9 @@ export class WorkerLoop {
     // (same snapshot), so look again at once rather than idling with work on the table.
     let freedWork = 0;
     for (;;) {
+      // PGlite answers without real I/O, so a busy loop would chain microtasks forever and starve
+      // timers (heartbeats, maintenance) and incoming IPC. Yield to the event loop once per round.
+      await yieldToEventLoop();
       const stopping = stopSignal.aborted;
       if (pending.length > 0 || (!stopping && claimed.length === 0)) {
         try {

@@ -49,12 +49,13 @@ export interface RowState {
   progress: number;
 }
 
+/** Status and progress read in one attribute, so a re-render between two reads cannot mix them. */
 export async function readRow(page: Page, title: string): Promise<RowState | null> {
   const r = row(page, title);
   if ((await r.count()) === 0) return null;
-  const status = (await r.getAttribute('data-status')) as Status | null;
-  const now = await r.getByRole('progressbar').getAttribute('aria-valuenow');
-  return status ? { status, progress: Number(now) } : null;
+  const label = await r.getAttribute('aria-label');
+  const match = label ? /, ([A-Z_0-9]+), (\d+)%$/.exec(label) : null;
+  return match ? { status: match[1] as Status, progress: Number(match[2]) } : null;
 }
 
 export async function screenshot(page: Page, name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<string> {

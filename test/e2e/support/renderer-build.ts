@@ -28,7 +28,6 @@ async function buildRenderer(): Promise<string> {
   const inline: InlineConfig = {
     ...(section as InlineConfig),
     configFile: false,
-    envFile: false,
     logLevel: 'warn',
     // Same as electron-vite's renderer default: assets are loaded relative to index.html.
     base: './',

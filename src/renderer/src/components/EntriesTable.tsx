@@ -26,6 +26,8 @@ const COLUMNS = [
  */
 export function EntriesTable({ entries, onOpen, placeholder, footer }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The app does not use the React Compiler; the virtualiser re-renders this component on scroll itself.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: entries.length,
     getScrollElement: () => scrollRef.current,

@@ -1,6 +1,6 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useQuery } from '@tanstack/react-query';
-import { useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import type { EntryDetail, EntryEvent } from '../../../shared/contract';
 import { errorMessage } from '../data/client';
@@ -24,7 +24,9 @@ interface Props {
 export function EntryDetailDialog({ id, onClose }: Props) {
   // The row that opened the drawer may have been re-created by the virtualiser; find it by id.
   const lastId = useRef(id);
-  if (id !== null) lastId.current = id;
+  useEffect(() => {
+    if (id !== null) lastId.current = id;
+  }, [id]);
   const returnFocus = useReturnFocus(() =>
     lastId.current ? document.querySelector<HTMLElement>(`tr[data-entry-id="${CSS.escape(lastId.current)}"]`) : null,
   );

@@ -1,5 +1,5 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type SyntheticEvent } from 'react';
 import { toast } from 'sonner';
 import { TITLE_MAX } from '../../../shared/contract';
 import { errorMessage } from '../data/client';
@@ -31,7 +31,7 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
     onOpenChange(next);
   };
 
-  const submit = (e: FormEvent) => {
+  const submit = (e: SyntheticEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (create.isPending) return;
     create.mutate(title, {

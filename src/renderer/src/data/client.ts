@@ -3,7 +3,7 @@
  * contract; an `{ ok: false }` envelope becomes a thrown `EntryflowError` so TanStack Query sees a
  * failed call, with the backend's stable code and its human message kept intact.
  */
-import type { Channel, EntryflowBridge, ErrorCode, RequestOf, ResponseOf } from '../../../shared/contract';
+import type { Channel, ErrorCode, RequestOf, ResponseOf } from '../../../shared/contract';
 
 export class EntryflowError extends Error {
   override readonly name = 'EntryflowError';
@@ -27,7 +27,8 @@ export function errorMessage(error: unknown): string {
 
 export async function invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
   // Read the bridge per call: tests (and a preload that loads late) may install it after import.
-  const bridge: EntryflowBridge | undefined = window.entryflow;
+  // Typed as possibly absent: a page opened outside Electron (or a broken preload) has none.
+  const bridge = (window as Partial<Pick<Window, 'entryflow'>>).entryflow;
   if (!bridge) {
     throw new EntryflowError('UNAVAILABLE', 'The Entryflow backend is not connected.');
   }

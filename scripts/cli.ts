@@ -1,0 +1,152 @@
+/**
+ * The command line: the same calls the desktop app makes, through `core.invoke` and the shared
+ * contract, on a core without workers. Output is a table for people, `--json` for scripts.
+ * Exit codes: 0 ok, 1 the call answered an error (printed as `CODE: message`), 2 a usage mistake.
+ *
+ *   npm run cli -- --database-url postgres://… add "Quarterly report"
+ */
+import { parseArgs } from 'node:util';
+import { STATUSES, type Entry, type Envelope } from '../src/shared/contract';
+import { openCore, type Core } from '../src/main/core/index';
+import { errorMessage } from '../src/main/core/errors';
+import { UsageError, intFlag, resolveTarget } from './target';
+
+const USAGE = `Usage: npm run cli -- [--database-url URL | --data-dir DIR] COMMAND [options]
+
+Commands:
+  add TITLE                       create an entry
+  list [--status S] [--search Q] [--limit N] [--json]
+                                  newest first; S is one of ${STATUSES.join(', ')}
+  get ID [--json]                 one entry with its history
+  retry ID                        send a FAILED entry back to the start
+  stats [--json]                  counts per status
+
+Where the queue is: --database-url URL (env ENTRYFLOW_DATABASE_URL), optionally --schema NAME,
+or --data-dir DIR (env ENTRYFLOW_DATA_DIR).
+`;
+
+class CallFailed extends Error {}
+
+function unwrap<T>(r: Envelope<T>): T {
+  if (!r.ok) throw new CallFailed(`${r.error.code}: ${r.error.message}`);
+  return r.data;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+const short = (s: string | null, n: number) => (s === null ? '' : s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function entryLines(e: Entry): string[][] {
+  return [
+    ['id', e.id],
+    ['title', e.title],
+    ['status', e.status],
+    ['progress', `${e.progress}%`],
+    ['attempts', String(e.attempts)],
+    ['created', e.createdAt],
+    ['updated', e.updatedAt],
+    ...(e.lockedBy ? [['locked by', `${e.lockedBy} since ${e.lockedAt ?? '?'}`]] : []),
+    ...(e.result ? [['result', e.result]] : []),
+    ...(e.error ? [['error', e.error]] : []),
+  ];
+}
+
+async function run(core: Core, command: string, args: string[], json: boolean, flags: { status?: string | undefined; search?: string | undefined; limit?: string | undefined }): Promise<string> {
+  const out = (data: unknown, human: () => string) => (json ? `${JSON.stringify(data, null, 2)}\n` : human());
+  const one = (what: string) => {
+    if (args.length !== 1) throw new UsageError(`${command} takes exactly one ${what}`);
+    return args[0] as string;
+  };
+  switch (command) {
+    case 'add': {
+      const e = unwrap(await core.invoke('entries:create', { title: one('TITLE (quote it if it has spaces)') }));
+      return out(e, () => `${e.id}  ${e.status}  ${e.title}\n`);
+    }
+    case 'list': {
+      if (args.length > 0) throw new UsageError('list takes no positional arguments');
+      const limit = intFlag('limit', flags.limit);
+      // The contract validates status/search/limit; we pass them on as typed so its messages reach the user.
+      const page = unwrap(
+        await core.invoke('entries:list', {
+          ...(flags.status !== undefined ? { status: flags.status as Entry['status'] } : {}),
+          ...(flags.search !== undefined ? { search: flags.search } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        }),
+      );
+      return out(page, () => {
+        const rows = [['ID', 'STATUS', 'PROGRESS', 'UPDATED', 'TITLE'], ...page.items.map((e) => [e.id, e.status, `${e.progress}%`, e.updatedAt, short(e.title, 60)])];
+        const counts = STATUSES.map((s) => `${s} ${page.counts[s]}`).join(', ');
+        return `${table(rows)}${page.items.length} shown${page.nextCursor ? ' (more exist)' : ''}; ${counts}\n`;
+      });
+    }
+    case 'get': {
+      const d = unwrap(await core.invoke('entries:get', { id: one('ID') }));
+      return out(d, () => {
+        const history = [['AT', 'FROM', 'TO', 'WORKER', 'NOTE'], ...d.events.map((ev) => [ev.at, ev.from ?? '-', ev.to, ev.workerId ?? '', short(ev.message, 80)])];
+        return `${table(entryLines(d))}\n${table(history)}`;
+      });
+    }
+    case 'retry': {
+      const e = unwrap(await core.invoke('entries:retry', { id: one('ID') }));
+      return out(e, () => `${e.id}  ${e.status}  (retried)\n`);
+    }
+    case 'stats': {
+      if (args.length > 0) throw new UsageError('stats takes no positional arguments');
+      const s = unwrap(await core.invoke('entries:stats', {}));
+      return out(s, () => table([['STATUS', 'COUNT'], ...STATUSES.map((st) => [st, String(s.counts[st])]), ['total', String(s.total)]]));
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    options: {
+      'database-url': { type: 'string' },
+      'data-dir': { type: 'string' },
+      schema: { type: 'string' },
+      status: { type: 'string' },
+      search: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  const [command, ...args] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(USAGE);
+    return values.help || command === 'help' ? 0 : 2;
+  }
+  if (!['add', 'list', 'get', 'retry', 'stats'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  const core = await openCore({ ...resolveTarget(values), workers: 0 });
+  try {
+    process.stdout.write(await run(core, command, args, values.json, values));
+    return 0;
+  } finally {
+    await core.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`error: ${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (err instanceof CallFailed) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    // openCore's errors (DATA_DIR_LOCKED, DATABASE_UNREACHABLE, …) carry a code too.
+    const code = typeof err === 'object' && err !== null && 'code' in err ? `${String(err.code)}: ` : '';
+    process.stderr.write(`${code}${errorMessage(err)}\n`);
+    process.exit(1);
+  },
+);

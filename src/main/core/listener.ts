@@ -1,0 +1,117 @@
+/**
+ * Cross-process wake-up on a shared server: one dedicated connection LISTENs on the wake-up channel
+ * and wakes this process's idle loops when another process (or this one) made entries claimable.
+ *
+ * The idle timer stays the backstop: a notification lost while the connection was down costs at
+ * most one idle poll, and after every reconnect all loops are woken once to look for what was missed.
+ */
+import pg from 'pg';
+import { errorMessage } from './errors';
+import type { Logger } from './logger';
+import { quoteIdent } from './database';
+import type { Waker } from './waker';
+
+/** First pause before reconnecting; doubles per failure up to RECONNECT_MAX_MS. */
+export const RECONNECT_MIN_MS = 250;
+export const RECONNECT_MAX_MS = 10_000;
+/** A payload is a count of claimable entries; never wake more loops than this for one. */
+const WAKE_MAX = 64;
+
+export class WakeupListener {
+  private client: pg.Client | null = null;
+  private closed = false;
+  private retryMs = RECONNECT_MIN_MS;
+  private timer: NodeJS.Timeout | null = null;
+  private connecting: Promise<void> | null = null;
+  /** Connections made so far (tests watch a reconnect through it). */
+  connections = 0;
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly channel: string,
+    private readonly waker: Waker,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Resolves once the first LISTEN is in place (or the first attempt failed and a retry is scheduled). */
+  start(): Promise<void> {
+    this.connecting ??= this.connect();
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client(this.config);
+    const lost = (err?: Error) => {
+      if (this.client !== client) return;
+      this.client = null;
+      client.removeAllListeners('notification');
+      client.end().catch(() => undefined);
+      if (!this.closed) {
+        this.logger.warn('listener: wake-up connection lost; reconnecting', { error: err ? errorMessage(err) : 'connection ended' });
+        this.schedule();
+      }
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client.on('notification', (msg) => {
+      if (msg.channel !== this.channel) return;
+      const n = Number(msg.payload);
+      this.waker.wake(Number.isInteger(n) && n > 0 ? Math.min(n, WAKE_MAX) : 1);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdent(this.channel)}`);
+    } catch (err) {
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      await client.end().catch(() => undefined);
+      if (!this.closed) {
+        this.logger.warn('listener: cannot LISTEN for wake-ups; retrying', { error: errorMessage(err), inMs: this.retryMs });
+        this.schedule();
+      }
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.connections++;
+    this.retryMs = RECONNECT_MIN_MS;
+    // Anything made claimable while we were not listening: let every idle loop look once.
+    if (this.connections > 1) this.waker.wakeAll();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return;
+    const delay = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, RECONNECT_MAX_MS);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connect();
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** The backend pid of the LISTEN connection (tests terminate it to exercise the reconnect). */
+  async backendPid(): Promise<number | null> {
+    const c = this.client;
+    if (!c) return null;
+    const r = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return r.rows[0]?.pid ?? null;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.connecting;
+    const c = this.client;
+    this.client = null;
+    if (c) {
+      c.removeAllListeners('notification');
+      await c.end().catch(() => undefined);
+    }
+  }
+}
