@@ -104,22 +104,42 @@ function checkPgdata(pgdata: string): void {
 
 /** Written beside pgdata once a database has opened and migrated: without it a failed open is likely a half-made folder. */
 export const READY_MARKER = 'entryflow.ready';
-/** PGlite writes this on start and, when Postgres aborts, leaves it behind. */
-const POSTMASTER_PID = 'postmaster.pid';
+/**
+ * Files Postgres writes while starting, before it can fail on a damaged folder: the pid file, the
+ * control file's state, and relation-cache files. A failed open puts them back as they were, so
+ * "Nothing was changed" holds (test/faults/damaged-dir.test.ts hashes the folder).
+ */
+function startFiles(pgdata: string): string[] {
+  const base = join(pgdata, 'base');
+  const dbs = existsSync(base) ? readdirSync(base).map((d) => join(base, d, 'pg_internal.init')) : [];
+  return [join(pgdata, 'postmaster.pid'), join(pgdata, 'global', 'pg_control'), join(pgdata, 'global', 'pg_internal.init'), ...dbs];
+}
+function snapshot(paths: readonly string[]): Map<string, Buffer | null> {
+  return new Map(paths.map((p) => [p, existsSync(p) ? readFileSync(p) : null]));
+}
+function restore(saved: ReadonlyMap<string, Buffer | null>): void {
+  for (const [path, bytes] of saved) {
+    try {
+      if (bytes === null) unlinkSync(path);
+      else writeFileSync(path, bytes);
+    } catch {
+      /* never written */
+    }
+  }
+}
 /** Lines of Postgres' own stderr kept to explain a failed start (PGlite's error is only "Aborted()"). */
 const STDERR_KEPT = 5;
 
 export async function openEmbedded(dataDir: string | undefined, migrationsFolder: string): Promise<Database> {
   let pglite: PGlite;
   const pgdata = dataDir === undefined ? undefined : resolve(dataDir, PGDATA_DIR);
-  const pidFile = pgdata === undefined ? undefined : join(pgdata, POSTMASTER_PID);
-  let pidBefore: Buffer | null = null;
+  let saved: Map<string, Buffer | null> = new Map();
   const stderr: string[] = [];
   try {
     if (pgdata !== undefined) {
       checkPgdata(pgdata);
       mkdirSync(pgdata, { recursive: true });
-      pidBefore = pidFile !== undefined && existsSync(pidFile) ? readFileSync(pidFile) : null;
+      saved = snapshot(startFiles(pgdata));
     }
     pglite = await PGlite.create({
       ...(pgdata === undefined ? {} : { dataDir: pgdata }),
@@ -131,15 +151,7 @@ export async function openEmbedded(dataDir: string | undefined, migrationsFolder
     });
   } catch (err) {
     if (err instanceof CoreError) throw err;
-    // "Nothing was changed" must hold: put back the pid file an aborted start leaves or rewrote.
-    if (pidFile !== undefined) {
-      try {
-        if (pidBefore === null) unlinkSync(pidFile);
-        else writeFileSync(pidFile, pidBefore);
-      } catch {
-        /* not written */
-      }
-    }
+    restore(saved);
     const why = [errorMessage(err).replace(/[.\s]+$/, ''), ...stderr].join('; ');
     const halfMade = dataDir !== undefined && !existsSync(join(dataDir, READY_MARKER));
     throw new CoreError(
