@@ -55,16 +55,14 @@ async function pipelineRun(workers: number, batchSize: number, stageDelayMs: num
   await seed(seeder, N);
   await seeder.runMaintenance();
   await seeder.close();
-  const pipeline = stages === 3 ? undefined : [{ name: 'noop', run: async () => undefined }];
+  const pipeline = stages === 3 ? undefined : [{ name: 'noop', run: () => Promise.resolve() }];
   const core = await openCore({ dataDir, workers: 0 });
   await core.close();
-  const started = performance.now();
   const running = await openCore({ dataDir, workers, batchSize, stageDelayMs, ...(pipeline ? { pipeline } : {}) });
   const opened = performance.now();
   await drain(running, N);
   const seconds = (performance.now() - opened) / 1000;
   await running.close();
-  void started;
   return { entriesPerSec: N / seconds, transitionsPerSec: (stages * N) / seconds, seconds };
 }
 
@@ -153,7 +151,7 @@ async function listLatency(rows: number) {
 
 async function entryflowOneStage(jobs: number, concurrency: number, batchSize: number) {
   const dataDir = newDir();
-  const core = await openCore({ dataDir, workers: concurrency, batchSize, idlePollMs: 1000, pipeline: [{ name: 'noop', run: async () => undefined }] });
+  const core = await openCore({ dataDir, workers: concurrency, batchSize, idlePollMs: 1000, pipeline: [{ name: 'noop', run: () => Promise.resolve() }] });
   const starts = new Map<string, number>();
   const created = new Map<string, number>();
   core.events.on('claimed', ({ ids }) => {
@@ -200,13 +198,14 @@ async function pgBossOnPglite(jobs: number, concurrency: number, batchSize: numb
   let done = 0;
   const t0 = performance.now();
   const finished = new Promise<void>((resolve) => {
-    const handler = async (batch: { id: string }[]) => {
+    const handler = (batch: { id: string }[]): Promise<void> => {
       const now = performance.now();
       for (const j of batch) {
         const s = sentAt.get(j.id);
         if (s !== undefined) lat.push(now - s);
         if (++done === jobs) resolve();
       }
+      return Promise.resolve();
     };
     for (let i = 0; i < concurrency; i++) void boss.work('bench', { batchSize, pollingIntervalSeconds: 0.5 }, handler);
   });

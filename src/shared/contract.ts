@@ -24,7 +24,6 @@ export const SEARCH_MAX = TITLE_MAX;
 export const CURSOR_MAX = 512;
 
 // C0 and C1 control characters, DEL, plus NUL. Tabs and newlines are not part of a one-line title.
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 const title = z
@@ -128,13 +127,17 @@ export interface Stats {
   transitions: number;
 }
 
+/** A type-only marker: carries the response type, holds no value. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the parameter is the point: a phantom type
+const responseOf = <T,>(): T => undefined as T;
+
 /** The contract itself: request schema and response type per channel. */
 export const contract = {
-  'entries:create': { request: createRequest, response: {} as Entry },
-  'entries:list': { request: listRequest, response: {} as EntryPage },
-  'entries:get': { request: getRequest, response: {} as EntryDetail },
-  'entries:retry': { request: retryRequest, response: {} as Entry },
-  'entries:stats': { request: statsRequest, response: {} as Stats },
+  'entries:create': { request: createRequest, response: responseOf<Entry>() },
+  'entries:list': { request: listRequest, response: responseOf<EntryPage>() },
+  'entries:get': { request: getRequest, response: responseOf<EntryDetail>() },
+  'entries:retry': { request: retryRequest, response: responseOf<Entry>() },
+  'entries:stats': { request: statsRequest, response: responseOf<Stats>() },
 } as const satisfies Record<Channel, { request: z.ZodType; response: unknown }>;
 
 export type Contract = typeof contract;

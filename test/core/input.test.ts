@@ -178,6 +178,14 @@ const statsCases: Bad[] = [
   { name: '__proto__ key', channel: 'entries:stats', payload: proto('{"__proto__":{"x":1}}'), code: 'INVALID_INPUT', message: /unknown field: __proto__/ },
   { name: 'constructor key', channel: 'entries:stats', payload: proto('{"constructor":1}'), code: 'INVALID_INPUT', message: /unknown field: constructor/ },
   { name: 'prototype key', channel: 'entries:stats', payload: proto('{"prototype":1}'), code: 'INVALID_INPUT', message: /unknown field: prototype/ },
+  // The message names a few of them, not all 20 000 (it crosses IPC and may be shown to a person).
+  {
+    name: '20 000 unknown keys',
+    channel: 'entries:stats',
+    payload: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])),
+    code: 'INVALID_INPUT',
+    message: /^unknown fields: k0, k1, k2, k3, k4 and 19995 more$/,
+  },
 ];
 
 const channelCases: Bad[] = [
@@ -329,10 +337,10 @@ describe('valid edge cases are accepted and stored exactly', () => {
   it('list and stats accept an absent payload and an empty object; list accepts limits 1 and 200', async () => {
     const core = await openTestCore();
     await ok(core.invoke('entries:create', { title: 'one' }));
-    for (const payload of [undefined, {}]) {
-      expect((await ok(core.invoke('entries:list', payload))).items).toHaveLength(1);
-      expect((await ok(core.invoke('entries:stats', payload))).total).toBe(1);
-    }
+    expect((await ok(core.invoke('entries:list', undefined))).items).toHaveLength(1);
+    expect((await ok(core.invoke('entries:list', {}))).items).toHaveLength(1);
+    expect((await ok(core.invoke('entries:stats', undefined))).total).toBe(1);
+    expect((await ok(core.invoke('entries:stats', {}))).total).toBe(1);
     expect((await ok(core.invoke('entries:list', { limit: 1 }))).items).toHaveLength(1);
     expect((await ok(core.invoke('entries:list', { limit: 200 }))).items).toHaveLength(1);
     // A well-formed cursor for an id that does not exist is not an error: it pages from that key.

@@ -78,7 +78,7 @@ describe('the pipeline', () => {
   it('runs a custom one-stage pipeline and keeps the result its handler returns', async () => {
     const core = await openTestCore({
       workers: 1,
-      pipeline: [{ name: 'only', run: async ({ entry }) => `handled ${entry.title}` }],
+      pipeline: [{ name: 'only', run: ({ entry }) => Promise.resolve(`handled ${entry.title}`) }],
     });
     const e = await ok(core.invoke('entries:create', { title: 'one' }));
     const done = await waitFor(async () => {
@@ -97,9 +97,9 @@ describe('the pipeline', () => {
       pipeline: [
         {
           name: 'flaky',
-          run: async () => {
+          run: () => {
             calls++;
-            if (calls <= 2) throw new Error(`flaky failure ${calls}`);
+            return calls <= 2 ? Promise.reject(new Error(`flaky failure ${calls}`)) : Promise.resolve();
           },
         },
       ],
@@ -125,12 +125,10 @@ describe('the pipeline', () => {
       maxAttempts: 3,
       backoffBaseMs: 5,
       pipeline: [
-        { name: 'first', run: async () => undefined },
+        { name: 'first', run: () => Promise.resolve() },
         {
           name: 'second',
-          run: async () => {
-            if (broken) throw new Error('upstream is down');
-          },
+          run: () => (broken ? Promise.reject(new Error('upstream is down')) : Promise.resolve()),
         },
       ],
     });
@@ -153,8 +151,11 @@ describe('the pipeline', () => {
       return got.status === 'COMPLETED' ? got : undefined;
     }, 'completion after retry');
     expect(done.events.some((x) => x.from === 'FAILED' && x.to === 'CREATED')).toBe(true);
-    const counts = (await ok(core.invoke('entries:list', {}))).counts;
-    expect(counts).toMatchObject({ FAILED: 0, COMPLETED: 2 });
+    const counts = await waitFor(async () => {
+      const c = (await ok(core.invoke('entries:list', {}))).counts;
+      return c.COMPLETED === 2 ? c : undefined;
+    }, 'both entries to complete');
+    expect(counts).toMatchObject({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, FAILED: 0, COMPLETED: 2 });
   });
 
   it('wakes an idle worker on create instead of waiting for the idle timer', async () => {

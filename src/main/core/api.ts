@@ -51,7 +51,12 @@ function describeZodError(err: z.ZodError): string {
   const issue = err.issues[0];
   if (!issue) return 'invalid input';
   const where = issue.path.length > 0 ? issue.path.join('.') : '';
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.map((k) => k.slice(0, 40)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    // A few names, not all of them: the message crosses IPC and may be shown to a person.
+    const shown = issue.keys.slice(0, 5).map((k) => k.slice(0, 40)).join(', ');
+    const more = issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : '';
+    return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${shown}${more}`;
+  }
   if (issue.message.startsWith(where) || where === '') return issue.message;
   return `${where}: ${issue.message}`;
 }

@@ -40,7 +40,7 @@ function readOwner(path: string): LockOwner | null {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (parsed && typeof parsed === 'object' && 'pid' in parsed && typeof parsed.pid === 'number') {
       const p = parsed as Partial<LockOwner>;
-      return { pid: parsed.pid, host: String(p.host ?? ''), since: String(p.since ?? '') };
+      return { pid: parsed.pid, host: typeof p.host === 'string' ? p.host : '', since: typeof p.since === 'string' ? p.since : '' };
     }
     return null;
   } catch {

@@ -17,5 +17,8 @@ export class CoreError extends Error {
 
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
-  return typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+  if (typeof err === 'string') return err;
+  // JSON.stringify returns undefined for undefined, functions and symbols.
+  const json = JSON.stringify(err) as string | undefined;
+  return json ?? String(err);
 }

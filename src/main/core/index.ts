@@ -99,7 +99,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   }
   const mode = opts.databaseUrl !== undefined ? 'shared' : 'embedded';
   // Shared server: statements that make work claimable NOTIFY other processes (none when embedded).
-  const store = createStore(db.sql, { notifyChannel: process.env.XX_NONOTIFY ? undefined : db.listen?.channel });
+  const store = createStore(db.sql, { notifyChannel: db.listen?.channel });
   const events = createEmitter();
 
   if (mode === 'embedded') {

@@ -17,6 +17,7 @@ export interface StageContext {
 export interface Stage {
   name: string;
   /** Resolves when the stage's work is done. A string returned by the last stage becomes `result`. */
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- handlers that return nothing are the common case
   run(ctx: StageContext): Promise<string | void>;
 }
 

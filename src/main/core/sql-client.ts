@@ -20,9 +20,13 @@ export function quoteLiteral(s: string): string {
   return `'${s.replace(/\0/g, '').replace(/'/g, "''")}'`;
 }
 
+function scalarText(v: string | number | boolean | bigint | object): string {
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
 function arrayElement(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
-  return `"${String(v).replace(/\0/g, '').replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return `"${scalarText(v).replace(/\0/g, '').replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 /** A typed SQL literal for one parameter value. */
@@ -34,5 +38,5 @@ export function sqlLiteral(value: unknown, type: string): string {
     return `${value}::${type}`;
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return `${quoteLiteral(String(value))}::${type}`;
+  return `${quoteLiteral(scalarText(value))}::${type}`;
 }

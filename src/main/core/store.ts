@@ -14,17 +14,21 @@
  * Events: every status change writes one entry_events row in the same statement (from ≠ to). A
  * failed attempt that will be retried and a rescued lock write a note (from = to, with a message).
  *
- * Wake-ups (shared server only): statements that make entries claimable — create, a finish that
- * moved entries to a next stage, retry, release, rescue — also `pg_notify` the wake-up channel in
- * the same statement, so idle loops in other processes claim them now rather than at their next
- * idle poll. The payload is how many became claimable. NOTIFY is delivered at commit, so a listener
- * never wakes before the rows are visible. The embedded engine has one process and sends none.
+ * Wake-ups (shared server only): after a statement that made entries claimable — create, a finish
+ * that moved entries to a next stage, retry, release, rescue — the store sends `pg_notify` on the
+ * wake-up channel, so idle loops in other processes claim them now rather than at their next idle
+ * poll. The payload is how many became claimable. It is a follow-up statement on purpose, not a CTE
+ * of the write: a transaction that NOTIFYs holds a database-wide lock through its commit, so every
+ * notifying write waited for the previous one's WAL flush (no group commit) — measured on a local
+ * server, 2,000 creates took 10.5 s instead of 5.5 s and 6,000 transitions 32 s instead of 13 s.
+ * A NOTIFY-only transaction writes no WAL and returns in ~0.1 ms. Sent after the commit, so a
+ * woken loop always sees the rows. The embedded engine has one process and sends none.
  *
  * Counts: every statement that changes a status appends its per-status deltas to entry_counts in
  * the same statement (create, finishAndClaim, retry — the only three). Triggers would do the same
  * but cost ~1.5 ms per statement in PGlite, including the claims that change no status.
  */
-import type { Entry, EntryDetail, EntryEvent, EntryPage, Status, StatusCounts } from '../../shared/contract';
+import type { Entry, EntryDetail, EntryEvent, Status, StatusCounts } from '../../shared/contract';
 import { STATUSES } from '../../shared/contract';
 import type { SqlClient } from './sql-client';
 
@@ -84,10 +88,10 @@ export function toEntry(r: EntryRow): Entry {
     id: r.id,
     title: r.title,
     status: r.status as Status,
-    progress: Number(r.progress),
+    progress: r.progress,
     result: r.result,
     error: r.error,
-    attempts: Number(r.attempts),
+    attempts: r.attempts,
     runAfter: iso(r.run_after),
     lockedBy: r.locked_by,
     lockedAt: r.locked_at === null ? null : iso(r.locked_at),
@@ -213,7 +217,7 @@ export interface StoreOptions {
 
 export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
   const channel = options.notifyChannel;
-  /** A follow-up NOTIFY for the rarer statements (retry, release, rescue): one round trip more. */
+  /** The follow-up NOTIFY (see the header): its own tiny transaction, after the write committed. */
   const notify = async (n: number) => {
     if (channel !== undefined && n > 0) await sql.query('SELECT pg_notify($1, $2)', [channel, String(n)]);
   };
@@ -251,7 +255,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       const finished: Entry[] = [];
       const claimed: Entry[] = [];
       for (const r of rows) (r.kind === 'done' ? finished : claimed).push(toEntry(r));
-      if (!process.env.XX_NOFIN) await notify(finished.filter((e) => ACTIVE_STATUSES.has(e.status)).length);
+      await notify(finished.filter((e) => ACTIVE_STATUSES.has(e.status)).length);
       const written = new Set(finished.map((e) => e.id));
       return { finished, claimed, lost: outcomes.filter((o) => !written.has(o.id)).map((o) => o.id) };
     },
