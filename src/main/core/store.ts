@@ -218,8 +218,11 @@ export interface StoreOptions {
 export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
   const channel = options.notifyChannel;
   /** The follow-up NOTIFY (see the header): its own tiny transaction, after the write committed. */
+  // Best effort: the write has committed, so a failed NOTIFY must not turn an acknowledged write into
+  // an error for the caller; idle workers still find the entry at their next idle poll.
   const notify = async (n: number) => {
-    if (channel !== undefined && n > 0) await sql.query('SELECT pg_notify($1, $2)', [channel, String(n)]);
+    if (channel === undefined || n <= 0) return;
+    await sql.query('SELECT pg_notify($1, $2)', [channel, String(n)]).catch(() => undefined);
   };
   return {
     async create(id, title) {
