@@ -115,7 +115,13 @@ async function boot(): Promise<void> {
     core = await opening;
   } catch (error) {
     log.error('The core could not open', error);
-    await showStartupFailure(error, { dataDir: paths.dataDir, logFile, databaseUrl: paths.databaseUrl });
+    const choice = await showStartupFailure(error, { dataDir: paths.dataDir, logFile, databaseUrl: paths.databaseUrl });
+    if (choice === 'relaunch') {
+      log.warn('Data folder kept aside on the user\'s request; relaunching with a fresh one');
+      app.relaunch();
+      await quit.requestQuit('relaunch with a fresh data folder', 0);
+      return;
+    }
     await quit.requestQuit('core failed to open', 1);
     return;
   }

@@ -35,7 +35,8 @@ export function sqlLiteral(value: unknown, type: string): string {
   if (Array.isArray(value)) return `${quoteLiteral(`{${value.map(arrayElement).join(',')}}`)}::${type}`;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-    return `${value}::${type}`;
+    // Parenthesised: `::` binds tighter than unary minus, so -2147483648::int would overflow.
+    return `(${value})::${type}`;
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   return `${quoteLiteral(scalarText(value))}::${type}`;
