@@ -40,7 +40,7 @@ function biggestFile(dir: string): string {
   return files.sort((a, b) => statSync(b).size - statSync(a).size)[0] as string;
 }
 
-const damages: { name: string; damage(pgdata: string): void }[] = [
+const damages: { name: string; damage: (pgdata: string) => void }[] = [
   { name: 'pg_control truncated', damage: (p) => truncateSync(join(p, 'global', 'pg_control'), 100) },
   { name: 'pg_control overwritten with random bytes', damage: (p) => scribble(join(p, 'global', 'pg_control'), 0, 512) },
   { name: 'WAL segment truncated to nothing', damage: (p) => {
@@ -67,11 +67,12 @@ describe('a damaged or foreign data folder', () => {
   const outcomes: { damage: string; code: string; message: string }[] = [];
   afterAll(() => recordFigures('damagedDataDir', { cases: outcomes }));
 
-  for (const { name, damage } of damages) {
+  for (const d of damages) {
+    const { name } = d;
     it(`refuses: ${name}`, async () => {
       const dir = copyOfTemplate();
       const pgdata = join(dir, PGDATA_DIR);
-      damage(pgdata);
+      d.damage(pgdata);
       const before = hashTree(pgdata);
       const err: unknown = await openCore({ dataDir: dir, workers: 0 }).then(
         async (core) => {

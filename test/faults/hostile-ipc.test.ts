@@ -83,7 +83,8 @@ describe('hostile IPC input', () => {
     const slowest = { ms: 0 };
     const run = async (ch: unknown, p: unknown) => {
       const t = performance.now();
-      const r: unknown = await withTimeout((core.invoke as (c: unknown, p: unknown) => Promise<Envelope<unknown>>)(ch, p), `${String(ch)}`);
+      const invoke = (c: unknown, q: unknown): Promise<Envelope<unknown>> => core.invoke(c as string, q);
+      const r: unknown = await withTimeout(invoke(ch, p), String(ch));
       slowest.ms = Math.max(slowest.ms, performance.now() - t);
       calls++;
       const problem = checkEnvelope(ch, r);

@@ -71,7 +71,7 @@ export function spawnChildCore(mode: 'work' | 'open' | 'close', dataDir: string,
   const stderr: string[] = [];
   const listeners = new Set<() => void>();
   let buf = '';
-  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     buf += chunk;
     let nl: number;
     while ((nl = buf.indexOf('\n')) >= 0) {
@@ -82,7 +82,7 @@ export function spawnChildCore(mode: 'work' | 'open' | 'close', dataDir: string,
     }
     for (const l of listeners) l();
   });
-  proc.stderr?.setEncoding('utf8').on('data', (c: string) => stderr.push(c));
+  proc.stderr.setEncoding('utf8').on('data', (c: string) => stderr.push(c));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     proc.on('exit', (code, signal) => {
       r({ code, signal });
