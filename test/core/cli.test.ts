@@ -1,6 +1,8 @@
 /**
- * The CLI (scripts/cli.ts) as a user runs it: a separate process, against an embedded data dir and
- * against a shared server, through the same contract and envelopes as the app.
+ * The CLI (scripts/cli.ts) against an embedded data dir and against a shared server, through the same
+ * contract and envelopes as the app. Most calls go through its exported `main(argv, env, io)` in this
+ * process (each tsx process start costs seconds); two real child processes prove the wiring end to
+ * end: argv, environment, stdout/stderr and exit codes.
  */
 import { describe, expect, it } from 'vitest';
 import type { Entry, EntryDetail, EntryPage, Stats } from '../../src/shared/contract';
@@ -8,10 +10,28 @@ import { freshDataDir, openTestCore, waitFor } from '../support/core';
 import { DATABASE_URL, describeShared, freshSchema, runScript } from '../support/shared-pg';
 import { openCore, type Core, type CoreOptions } from '../../src/main/core/index';
 import { track } from '../support/core';
+import { main } from '../../scripts/cli';
 
 type Target = { args: string[]; failOne: (title: string) => Promise<string> };
 
-const cli = (target: Target, ...args: string[]) => runScript('scripts/cli.ts', [...target.args, ...args]);
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The CLI in this process, with an empty environment (as `spawnScript` clears ENTRYFLOW_*). Like
+ * `runScript`, stdout loses its final newline.
+ */
+async function inProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout: stdout.replace(/\n$/, ''), stderr };
+}
+
+const cli = (target: Target, ...args: string[]) => inProcess([...target.args, ...args]);
 
 async function json<T>(target: Target, ...args: string[]): Promise<T> {
   const r = await cli(target, ...args, '--json');
@@ -38,9 +58,9 @@ async function failedEntry(open: (o: CoreOptions) => Promise<Core>, title: strin
   return created.data.id;
 }
 
-function roundTrip(name: string, target: () => Promise<Target>) {
+function roundTrip(name: string, target: () => Target) {
   it(`add / list / get / retry / stats round trip (${name})`, async () => {
-    const t = await target();
+    const t = target();
     const failedId = await t.failOne('broken one');
 
     const added = await cli(t, 'add', 'Quarterly report');
@@ -74,37 +94,60 @@ function roundTrip(name: string, target: () => Promise<Target>) {
     const conflict = await cli(t, 'retry', id);
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toMatch(/^CONFLICT: .*only FAILED entries can be retried/);
-    // Ten process starts (tsx compiles the core each time): generous for a loaded CI machine.
-  }, 300_000);
+  }, 120_000);
 }
 
 describe('CLI', () => {
-  roundTrip('embedded data dir', async () => {
+  roundTrip('embedded data dir', () => {
     const dir = freshDataDir();
     return { args: ['--data-dir', dir], failOne: (title) => failedEntry((o) => openTestCore({ ...o, dataDir: dir }), title) };
   });
 
   it('usage mistakes exit 2 with help; --help exits 0', async () => {
-    const help = await runScript('scripts/cli.ts', ['--help']);
+    const help = await inProcess(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Commands:');
-    const nowhere = await runScript('scripts/cli.ts', ['stats']);
+    const bare = await inProcess([]);
+    expect([bare.code, bare.stdout.includes('Commands:')]).toEqual([2, true]);
+    const nowhere = await inProcess(['stats']);
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr).toContain('--database-url URL or --data-dir DIR');
-    const unknown = await runScript('scripts/cli.ts', ['--data-dir', freshDataDir(), 'frobnicate']);
-    expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([2, 'error: unknown command "frobnicate"']);
-  }, 120_000);
+    const both = await inProcess(['stats'], { ENTRYFLOW_DATABASE_URL: 'postgres://x@127.0.0.1:1/x', ENTRYFLOW_DATA_DIR: freshDataDir() });
+    expect([both.code, both.stderr.split('\n')[0]]).toEqual([2, 'error: give either --database-url or --data-dir, not both']);
+    const badFlag = await inProcess(['--nope', 'stats']);
+    expect([badFlag.code, badFlag.stderr]).toEqual([2, expect.stringMatching(/^error: Unknown option '--nope'/)]);
+    const badLimit = await inProcess(['--data-dir', freshDataDir(), 'list', '--limit', 'ten']);
+    expect([badLimit.code, badLimit.stderr.split('\n')[0]]).toEqual([2, 'error: --limit must be a whole number, got "ten"']);
+  });
 
   it('reads ENTRYFLOW_DATA_DIR', async () => {
     const dir = freshDataDir();
-    const r = await runScript('scripts/cli.ts', ['add', 'from env'], { ENTRYFLOW_DATA_DIR: dir });
+    const r = await inProcess(['add', 'from env'], { ENTRYFLOW_DATA_DIR: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('from env');
+    const listed = await inProcess(['list', '--json'], { ENTRYFLOW_DATA_DIR: dir });
+    expect((JSON.parse(listed.stdout) as EntryPage).items.map((e) => e.title)).toEqual(['from env']);
+  });
+
+  it('as a real process: environment, stdout, stderr and exit codes are wired through', async () => {
+    const dir = freshDataDir();
+    // Two process starts, at once: each spends most of its time in tsx compiling the core.
+    const [added, unknown] = await Promise.all([
+      runScript('scripts/cli.ts', ['add', 'from a process'], { ENTRYFLOW_DATA_DIR: dir }),
+      runScript('scripts/cli.ts', ['--data-dir', freshDataDir(), 'frobnicate']),
+    ]);
+    expect([added.code, added.stderr]).toEqual([0, '']);
+    expect(added.stdout).toMatch(/^[0-9a-f-]{36} {2}CREATED {2}from a process$/);
+    // The process really wrote to the data dir the environment named.
+    const listed = await inProcess(['--data-dir', dir, 'list', '--json']);
+    expect((JSON.parse(listed.stdout) as EntryPage).items.map((e) => e.title)).toEqual(['from a process']);
+    expect([unknown.code, unknown.stdout, unknown.stderr.split('\n')[0]]).toEqual([2, '', 'error: unknown command "frobnicate"']);
+    expect(unknown.stderr).toContain('Commands:');
   }, 120_000);
 });
 
 describeShared('cli.test.ts (server part)')('CLI on a shared server', () => {
-  roundTrip('shared server', async () => {
+  roundTrip('shared server', () => {
     const schema = freshSchema();
     const open = async (o: CoreOptions) => track(await openCore({ ...o, databaseUrl: DATABASE_URL, schema, stageDelayMs: 0 }));
     return { args: ['--database-url', DATABASE_URL ?? '', '--schema', schema], failOne: (title) => failedEntry(open, title) };

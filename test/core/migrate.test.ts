@@ -185,7 +185,7 @@ describe('drizzle/ is in sync with schema.ts', () => {
     let schema = relative(work, join(ROOT, 'src', 'main', 'core', 'schema.ts'));
     if (schemaSource !== null) {
       // drizzle-orm must resolve from the copied schema too.
-      symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
+      symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'junction');
       writeFileSync(join(work, 'schema.ts'), schemaSource);
       schema = 'schema.ts';
     }

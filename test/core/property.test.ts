@@ -8,11 +8,13 @@
  * 2. Pure-ish: likePattern matches literally, cursors round-trip, and sqlLiteral cannot be escaped
  *    (checked against a real PGlite).
  */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { uuidv7 } from 'uuidv7';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CURSOR_MAX, STATUSES, type Entry, type Status, type StatusCounts } from '../../src/shared/contract';
 import type { Core } from '../../src/main/core/index';
 import { CoreError } from '../../src/main/core/errors';
@@ -385,13 +387,18 @@ const smallAlphabet = fc.string({ unit: fc.constantFrom('a', 'B', '%', '_', '\\'
 
 describe('likePattern, cursors and SQL literals', () => {
   let db: PGlite;
+  let root: string;
 
   beforeAll(async () => {
-    // A copy of the migrated template: no second initdb.
-    db = await PGlite.create({ dataDir: join(freshDataDir(), PGDATA_DIR) });
+    // A copy of the migrated template (no second initdb), kept for the whole describe: freshDataDir's
+    // copies are deleted after each test.
+    root = mkdtempSync(join(tmpdir(), 'entryflow-literals-'));
+    cpSync(inject('templateDataDir'), join(root, 'data'), { recursive: true });
+    db = await PGlite.create({ dataDir: join(root, 'data', PGDATA_DIR) });
   });
   afterAll(async () => {
     await db.close();
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('likePattern(s) matches exactly the texts that contain s (LIKE), and case-insensitively for ILIKE', async () => {
@@ -482,6 +489,12 @@ describe('likePattern, cursors and SQL literals', () => {
   });
 
   it('sqlLiteral of integers and int[] reads back exactly; non-finite numbers are refused', async () => {
+    // The boundaries explicitly: `-2147483648::int` parses as -(2147483648::int), out of range,
+    // unless the literal is parenthesised; `-1::int[]`-style precedence must not bite either.
+    for (const [n, type] of [[-2_147_483_648, 'int'], [2_147_483_647, 'int'], [-1, 'int'], [-9_007_199_254_740_991, 'bigint'], [-0.5, 'float8']] as const) {
+      const [res] = await db.exec(`SELECT ${sqlLiteral(n, type)} AS n`);
+      expect(Number(res?.rows[0]?.n), `${n}::${type}`).toBe(n);
+    }
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: -2_147_483_648, max: 2_147_483_647 }), fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 5 }), async (n, arr) => {
         const [res] = await db.exec(`SELECT ${sqlLiteral(n, 'int')} AS n, ${sqlLiteral(arr, 'int[]')} AS a`);
