@@ -5,6 +5,8 @@
  *
  *   npm run cli -- --database-url postgres://… add "Quarterly report"
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { STATUSES, type Entry, type Envelope } from '../src/shared/contract';
 import { openCore, type Core } from '../src/main/core/index';
@@ -103,8 +105,15 @@ async function run(core: Core, command: string, args: string[], json: boolean, f
   }
 }
 
-async function main(): Promise<number> {
+/** Where the CLI writes; the entry point passes process.stdout/stderr, tests collect strings. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
+    args: argv,
     options: {
       'database-url': { type: 'string' },
       'data-dir': { type: 'string' },
@@ -120,33 +129,56 @@ async function main(): Promise<number> {
   });
   const [command, ...args] = positionals;
   if (values.help || command === undefined || command === 'help') {
-    process.stdout.write(USAGE);
+    io.stdout(USAGE);
     return values.help || command === 'help' ? 0 : 2;
   }
   if (!['add', 'list', 'get', 'retry', 'stats'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-  const core = await openCore({ ...resolveTarget(values), workers: 0 });
+  const core = await openCore({ ...resolveTarget(values, env), workers: 0 });
   try {
-    process.stdout.write(await run(core, command, args, values.json, values));
+    io.stdout(await run(core, command, args, values.json, values));
     return 0;
   } finally {
     await core.close();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
+/**
+ * The whole CLI as a function: parses `argv` (the arguments after the script), reads the target from
+ * `env` when no flag gives it, writes to `io`, and resolves with the exit code. Never throws.
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  try {
+    return await runCommand(argv, env, io);
+  } catch (err) {
     if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`error: ${err.message}\n\n${USAGE}`);
-      process.exit(2);
+      io.stderr(`error: ${err.message}\n\n${USAGE}`);
+      return 2;
     }
     if (err instanceof CallFailed) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
+      io.stderr(`${err.message}\n`);
+      return 1;
     }
     // openCore's errors (DATA_DIR_LOCKED, DATABASE_UNREACHABLE, …) carry a code too.
     const code = typeof err === 'object' && err !== null && 'code' in err ? `${String(err.code)}: ` : '';
-    process.stderr.write(`${code}${errorMessage(err)}\n`);
-    process.exit(1);
-  },
-);
+    io.stderr(`${code}${errorMessage(err)}\n`);
+    return 1;
+  }
+}
+
+/** True when this module is the script node was started with (not when a test imports it). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  void main(process.argv.slice(2), process.env, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then((code) => process.exit(code));
+}

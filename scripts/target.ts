@@ -9,13 +9,16 @@ export interface Target {
   schema?: string;
 }
 
-export function resolveTarget(flags: { 'database-url'?: string | undefined; 'data-dir'?: string | undefined; schema?: string | undefined }): Target {
-  const url = flags['database-url'] ?? (flags['data-dir'] === undefined ? process.env.ENTRYFLOW_DATABASE_URL : undefined);
-  const dir = flags['data-dir'] ?? (flags['database-url'] === undefined ? process.env.ENTRYFLOW_DATA_DIR : undefined);
+export function resolveTarget(
+  flags: { 'database-url'?: string | undefined; 'data-dir'?: string | undefined; schema?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): Target {
+  const url = flags['database-url'] ?? (flags['data-dir'] === undefined ? env.ENTRYFLOW_DATABASE_URL : undefined);
+  const dir = flags['data-dir'] ?? (flags['database-url'] === undefined ? env.ENTRYFLOW_DATA_DIR : undefined);
   if (url !== undefined && url !== '' && dir !== undefined && dir !== '') {
     throw new UsageError('give either --database-url or --data-dir, not both');
   }
-  const schema = flags.schema ?? process.env.ENTRYFLOW_SCHEMA;
+  const schema = flags.schema ?? env.ENTRYFLOW_SCHEMA;
   if (url) return { databaseUrl: url, ...(schema ? { schema } : {}) };
   if (schema) throw new UsageError('--schema applies to --database-url only');
   if (dir) return { dataDir: dir };
