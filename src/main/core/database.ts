@@ -53,11 +53,11 @@ function pgliteClient(db: PGlite): SqlClient {
     // for the session; EXECUTE takes literals, built by sqlLiteral from typed values only.
     async prepared<T extends object>(name: string, text: string, types: readonly string[], params: readonly unknown[]) {
       if (!prepared.has(name)) {
-        await db.exec(`PREPARE ${name}(${types.join(', ')}) AS ${text}`);
+        await db.exec(`PREPARE ${name}${types.length > 0 ? `(${types.join(', ')})` : ''} AS ${text}`);
         prepared.add(name);
       }
       const args = params.map((p, i) => sqlLiteral(p, types[i] ?? 'text')).join(', ');
-      const [res] = await db.exec(`EXECUTE ${name}(${args})`);
+      const [res] = await db.exec(`EXECUTE ${name}${params.length > 0 ? `(${args})` : ''}`);
       return (res?.rows ?? []) as T[];
     },
     kind: 'pglite',

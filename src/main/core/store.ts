@@ -184,6 +184,14 @@ const FINISH_AND_CLAIM_SQL = `
   UNION ALL
   SELECT 'claimed' AS kind, * FROM claimed`;
 
+const CREATE_SQL = `
+  WITH e AS (INSERT INTO entries (id, title) VALUES ($1, $2) RETURNING *),
+       ev AS (INSERT INTO entry_events (entry_id, from_status, to_status) SELECT id, NULL, status FROM e),
+       counted AS (INSERT INTO entry_counts (status, delta) SELECT status, 1 FROM e)
+  SELECT * FROM e`;
+
+const COUNTS_SQL = `SELECT status, sum(delta)::int AS n FROM entry_counts GROUP BY status`;
+
 const FINISH_AND_CLAIM_TYPES = ['text', 'text[]', 'text[]', 'text[]', 'int[]', 'text[]', 'text[]', 'int[]', 'int', 'int'];
 
 export interface Store {
@@ -226,13 +234,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
   };
   return {
     async create(id, title) {
-      const rows = await sql.query<EntryRow>(
-        `WITH e AS (INSERT INTO entries (id, title) VALUES ($1, $2) RETURNING *),
-              ev AS (INSERT INTO entry_events (entry_id, from_status, to_status) SELECT id, NULL, status FROM e),
-              counted AS (INSERT INTO entry_counts (status, delta) SELECT status, 1 FROM e)
-         SELECT * FROM e`,
-        [id, title],
-      );
+      const rows = await sql.prepared<EntryRow>('entryflow_create', CREATE_SQL, ['text', 'text'], [id, title]);
       await notify(1);
       return toEntry(rows[0] as EntryRow);
     },
@@ -324,6 +326,8 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     },
 
     async list({ status, search, afterId, limit }) {
+      // Not prepared: a generic plan cannot see the LIMIT or the search pattern and may pick a sort
+      // over the index walk; planning this simple query costs well under a millisecond.
       const where: string[] = [];
       const params: unknown[] = [];
       if (status !== undefined) {
@@ -339,17 +343,13 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
         where.push(`id < $${params.length}`);
       }
       params.push(limit + 1);
-      const rows = await sql.query<EntryRow>(
-        `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
-        params,
-      );
+      const text = `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`;
+      const rows = await sql.query<EntryRow>(text, params);
       return { items: rows.slice(0, limit).map(toEntry), more: rows.length > limit };
     },
 
     async counts() {
-      const rows = await sql.query<{ status: string; n: number | string }>(
-        `SELECT status, sum(delta)::int AS n FROM entry_counts GROUP BY status`,
-      );
+      const rows = await sql.prepared<{ status: string; n: number | string }>('entryflow_counts', COUNTS_SQL, [], []);
       const counts = emptyCounts();
       for (const r of rows) if (r.status in counts) counts[r.status as Status] = Number(r.n);
       return counts;
