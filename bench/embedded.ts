@@ -8,7 +8,7 @@
  *   4. list page + counts latency at 1k, 10k and 100k rows
  *   5. the peer: pg-boss on the same PGlite, against Entryflow's one-stage pipeline
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -182,7 +182,9 @@ interface PgBossLike {
 
 async function pgBossOnPglite(jobs: number, concurrency: number, batchSize: number) {
   const { default: PgBoss } = (await import('pg-boss')) as unknown as { default: new (o: object) => PgBossLike };
-  const db = await PGlite.create({ dataDir: join(newDir(), PGDATA_DIR) });
+  const pgdata = join(newDir(), PGDATA_DIR);
+  mkdirSync(pgdata, { recursive: true });
+  const db = await PGlite.create({ dataDir: pgdata });
   const adapter = {
     async executeSql(text: string, values?: unknown[]) {
       if (values && values.length > 0) return db.query(text, values);
