@@ -88,6 +88,7 @@ async function boot(): Promise<void> {
       appPath: app.getAppPath(),
       userDataPath: app.getPath('userData'),
       mainDir,
+      resourcesPath: process.resourcesPath,
       env: process.env,
     });
   } catch (error) {
@@ -103,6 +104,7 @@ async function boot(): Promise<void> {
     dataDir: paths.dataDir,
     databaseUrl: paths.databaseUrl,
     migrationsFolder: paths.migrationsDir,
+    templateArchive: paths.templateArchive,
     logger: coreLogger(log),
   });
   // A quit during opening must still close the core once it exists.

@@ -5,7 +5,7 @@
  * The data directory is always under userData (or an explicit override), never next to the app:
  * a packaged app's bundle is read-only on macOS and replaced on every update everywhere.
  */
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export interface PathInputs {
   isPackaged: boolean;
@@ -15,6 +15,8 @@ export interface PathInputs {
   userDataPath: string;
   /** Directory of the built main bundle (out/main). */
   mainDir: string;
+  /** process.resourcesPath (packaged only); absent: the folder holding app.asar, which is the same place. */
+  resourcesPath?: string;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -24,6 +26,8 @@ export interface AppPaths {
   databaseUrl: string | undefined;
   logDir: string;
   migrationsDir: string;
+  /** The pre-initialised database (scripts/make-template.ts), outside asar: extraResources when packaged, resources/ in dev. */
+  templateArchive: string;
   rendererDir: string;
   preloadPath: string;
   /** The Vite dev server, only honoured in an unpackaged run so a packaged app can't be redirected. */
@@ -33,6 +37,8 @@ export interface AppPaths {
 export const DATA_DIR_ENV = 'ENTRYFLOW_DATA_DIR';
 export const DATABASE_URL_ENV = 'ENTRYFLOW_DATABASE_URL';
 export const DEV_SERVER_ENV = 'ELECTRON_RENDERER_URL';
+/** Same name as TEMPLATE_ARCHIVE in core/database.ts (not imported: this module stays free of the core). */
+export const TEMPLATE_ARCHIVE_NAME = 'pgdata-template.tar.gz';
 
 export class PathConfigError extends Error {
   readonly code = 'INVALID_DATA_DIR';
@@ -76,6 +82,9 @@ export function resolveAppPaths(input: PathInputs): AppPaths {
     logDir: logDirFor(input.userDataPath),
     // drizzle/ ships inside the app (asar) next to package.json; Electron's fs reads asar transparently.
     migrationsDir: join(input.appPath, 'drizzle'),
+    templateArchive: input.isPackaged
+      ? join(input.resourcesPath ?? dirname(input.appPath), 'resources', TEMPLATE_ARCHIVE_NAME)
+      : join(input.appPath, 'resources', TEMPLATE_ARCHIVE_NAME),
     rendererDir: join(outDir, 'renderer'),
     // The preload must be the CommonJS build: a sandboxed renderer cannot load an ESM preload.
     preloadPath: join(outDir, 'preload', 'index.cjs'),

@@ -3,7 +3,7 @@
  * Both get the same drizzle migrations; on a server they run under an advisory lock so processes
  * starting at once do not race.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -12,6 +12,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import { CoreError, errorMessage } from './errors';
+import { silentLogger, type Logger } from './logger';
 import { sqlLiteral, type SqlClient } from './sql-client';
 
 export const PGDATA_DIR = 'pgdata';
@@ -31,7 +32,21 @@ export interface Database {
   pgPool: pg.Pool | null;
   /** Shared server only: how to open the dedicated LISTEN connection, and the channel to listen on. */
   listen: { config: pg.ClientConfig; channel: string } | null;
+  /**
+   * How the database came to be: unpacked from the build-time template, made by initdb, or found
+   * already there (every reopen, in-memory never; a shared server always reports 'existing').
+   */
+  createdFrom: CreatedFrom;
   close(): Promise<void>;
+}
+
+export type CreatedFrom = 'template' | 'initdb' | 'existing';
+/** Built by scripts/make-template.ts; shipped beside the app (extraResources) as resources/<this>. */
+export const TEMPLATE_ARCHIVE = 'pgdata-template.tar.gz';
+
+/** Where the template is looked for when CoreOptions.templateArchive is absent: resources/ beside drizzle/. */
+export function defaultTemplateArchive(migrationsFolder: string): string {
+  return join(dirname(migrationsFolder), 'resources', TEMPLATE_ARCHIVE);
 }
 
 /** Finds `drizzle/` by walking up from this module: it sits at the repo (or app) root. */
@@ -130,25 +145,61 @@ function restore(saved: ReadonlyMap<string, Buffer | null>): void {
 /** Lines of Postgres' own stderr kept to explain a failed start (PGlite's error is only "Aborted()"). */
 const STDERR_KEPT = 5;
 
-export async function openEmbedded(dataDir: string | undefined, migrationsFolder: string): Promise<Database> {
-  let pglite: PGlite;
+export interface EmbeddedOptions {
+  /** The build-time template (scripts/make-template.ts); absent: defaultTemplateArchive(migrationsFolder). */
+  templateArchive?: string;
+  logger?: Logger;
+}
+
+/** The template's bytes, or null when there is none to use (then initdb runs as before). */
+function readTemplate(path: string, logger: Logger): Blob | null {
+  try {
+    return existsSync(path) ? new Blob([readFileSync(path)]) : null;
+  } catch (err) {
+    logger.warn('open: the database template cannot be read; creating the database from scratch', { path, error: errorMessage(err) });
+    return null;
+  }
+}
+
+export async function openEmbedded(dataDir: string | undefined, migrationsFolder: string, options: EmbeddedOptions = {}): Promise<Database> {
+  const logger = options.logger ?? silentLogger;
+  let pglite: PGlite | undefined;
+  let createdFrom: CreatedFrom = 'initdb';
   const pgdata = dataDir === undefined ? undefined : resolve(dataDir, PGDATA_DIR);
   let saved: Map<string, Buffer | null> = new Map();
   const stderr: string[] = [];
+  const onStderr = (line: string): boolean => {
+    const m = /\b(PANIC|FATAL|ERROR):\s+(.*)$/.exec(line);
+    if (m) stderr.splice(0, stderr.length - STDERR_KEPT + 1, `${m[1]}: ${m[2]}`);
+    return false;
+  };
   try {
     if (pgdata !== undefined) {
       checkPgdata(pgdata);
+      const empty = !existsSync(pgdata) || readdirSync(pgdata).length === 0;
       mkdirSync(pgdata, { recursive: true });
       saved = snapshot(startFiles(pgdata));
+      createdFrom = empty ? 'initdb' : 'existing';
+      // Only ever into an empty folder: a template must never overwrite (or mix with) a database.
+      const archive = options.templateArchive ?? defaultTemplateArchive(migrationsFolder);
+      const template = empty ? readTemplate(archive, logger) : null;
+      if (template !== null) {
+        try {
+          pglite = await PGlite.create({ dataDir: pgdata, loadDataDir: template, onStderr });
+          createdFrom = 'template';
+        } catch (err) {
+          logger.warn('open: the database template could not be loaded; creating the database from scratch', {
+            path: archive,
+            error: errorMessage(err),
+          });
+          // The folder was empty before we started: whatever the failed unpack left is ours to remove.
+          rmSync(pgdata, { recursive: true, force: true });
+          mkdirSync(pgdata, { recursive: true });
+          stderr.length = 0;
+        }
+      }
     }
-    pglite = await PGlite.create({
-      ...(pgdata === undefined ? {} : { dataDir: pgdata }),
-      onStderr: (line: string) => {
-        const m = /\b(PANIC|FATAL|ERROR):\s+(.*)$/.exec(line);
-        if (m) stderr.splice(0, stderr.length - STDERR_KEPT + 1, `${m[1]}: ${m[2]}`);
-        return false;
-      },
-    });
+    pglite ??= await PGlite.create({ ...(pgdata === undefined ? {} : { dataDir: pgdata }), onStderr });
   } catch (err) {
     if (err instanceof CoreError) throw err;
     restore(saved);
@@ -183,6 +234,7 @@ export async function openEmbedded(dataDir: string | undefined, migrationsFolder
     pglite,
     pgPool: null,
     listen: null,
+    createdFrom,
     async close() {
       // close() checkpoints; skipping it has corrupted data dirs.
       if (!pglite.closed) await pglite.close();
@@ -272,6 +324,7 @@ export async function openShared(databaseUrl: string, migrationsFolder: string, 
     sql: pgClient(pool),
     pglite: null,
     pgPool: pool,
+    createdFrom: 'existing',
     // Channel names are identifiers: at most 63 bytes.
     listen: { config, channel: (target === 'public' ? WAKEUP_CHANNEL : `${WAKEUP_CHANNEL}:${target}`).slice(0, 63) },
     async close() {

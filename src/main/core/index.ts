@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import type { Channel, Envelope, RequestOf, ResponseOf } from '../../shared/contract';
 import { createApi } from './api';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
-import { checkSchemaName, findMigrationsFolder, openEmbedded, openShared, type Database } from './database';
+import { checkSchemaName, findMigrationsFolder, openEmbedded, openShared, type CreatedFrom, type Database } from './database';
 import { CoreError } from './errors';
 import { createEmitter, type CoreEventEmitter } from './events';
 import { silentLogger } from './logger';
@@ -28,6 +28,7 @@ export { DEFAULTS } from './options';
 export type { Stage, StageContext } from './pipeline';
 export type { Logger } from './logger';
 export type { CoreEventMap } from './events';
+export type { CreatedFrom } from './database';
 
 export interface Core {
   /** Typed call for in-process callers. */
@@ -37,6 +38,8 @@ export interface Core {
   close(): Promise<void>;
   readonly events: CoreEventEmitter;
   readonly mode: 'embedded' | 'shared';
+  /** How the embedded database came to be on this open: 'template', 'initdb' or 'existing' (a shared server: 'existing'). */
+  readonly createdFrom: CreatedFrom;
   readonly workerIds: string[];
   /** For tests and benchmarks: the store the workers use, and a forced maintenance round. */
   readonly store: Store;
@@ -91,7 +94,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
       lock = acquireDataDirLock(opts.dataDir);
     }
     try {
-      db = await openEmbedded(opts.dataDir, opts.migrationsFolder);
+      db = await openEmbedded(opts.dataDir, opts.migrationsFolder, { templateArchive: opts.templateArchive, logger });
     } catch (err) {
       lock?.release();
       throw err;
@@ -143,6 +146,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const core: Core = {
     events,
     mode,
+    createdFrom: db.createdFrom,
     store,
     workerIds: pool.workerIds,
     async invoke(channel: string, payload: unknown): Promise<Envelope<never>> {
@@ -177,6 +181,6 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   await listener?.start();
   maintenance.start();
   pool.start();
-  logger.info('core open', { mode, dataDir: opts.dataDir ?? null, workers: opts.workers });
+  logger.info('core open', { mode, dataDir: opts.dataDir ?? null, workers: opts.workers, createdFrom: db.createdFrom });
   return core;
 }

@@ -46,8 +46,14 @@ export interface CoreOptions {
   pipeline?: Stage[];
   /** Folder with drizzle's migrations; found next to the code when absent. */
   migrationsFolder?: string;
+  /**
+   * Embedded only: a gzipped PGlite data dir (scripts/make-template.ts) unpacked into a brand-new data
+   * folder instead of running initdb. Absent: `resources/pgdata-template.tar.gz` beside the migrations
+   * folder's parent; when that file is missing too, initdb runs as before.
+   */
+  templateArchive?: string;
   logger?: Logger;
 }
 
-export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger'>> &
-  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema'> & { pipeline: Stage[]; logger: Logger };
+export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'templateArchive'>> &
+  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'templateArchive'> & { pipeline: Stage[]; logger: Logger };
