@@ -3,24 +3,13 @@
  * The next open must either recover, or refuse with DATA_DIR_UNUSABLE naming the folder and the
  * way out (a half-made folder is called that). Acknowledged creates survive a kill mid-close.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCore } from '../../src/main/core/index';
 import { allEntries, ok } from '../support/core';
-import { FAULT_SEED, recordFigures, seededRandom, spawnChildCore } from './support/faults';
+import { FAULT_SEED, recordFigures, seededRandom, spawnChildCore, tempDataDirs } from './support/faults';
 
 const OPEN_ROUNDS = Number(process.env.FAULT_OPEN_ROUNDS ?? '6');
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
-function newDir(): string {
-  const root = mkdtempSync(join(tmpdir(), 'entryflow-fault-'));
-  roots.push(root);
-  return join(root, 'data');
-}
+const newDir = tempDataDirs();
 
 describe('crash during open and close', () => {
   it('recovers, or says exactly what is wrong, after a kill during initdb/migrate', async () => {

@@ -4,24 +4,13 @@
  * still reaches COMPLETED, no stage transition is written twice, and the stale lock file is taken
  * over without manual repair (or, if a folder cannot be opened, the error says what to do).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../src/main/core/index';
 import { allEntries, ok, waitFor } from '../support/core';
-import { FAULT_SEED, recordFigures, seededRandom, spawnChildCore } from './support/faults';
+import { FAULT_SEED, recordFigures, seededRandom, spawnChildCore, tempDataDirs } from './support/faults';
 
 const ROUNDS = Number(process.env.FAULT_CRASH_ROUNDS ?? '20');
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
-function newDir(): string {
-  const root = mkdtempSync(join(tmpdir(), 'entryflow-fault-'));
-  roots.push(root);
-  return join(root, 'data');
-}
+const newDir = tempDataDirs();
 
 /** Per entry, each status is entered at most once (events with from ≠ to). */
 async function doubledStages(core: Core, ids: readonly string[]): Promise<string[]> {

@@ -3,23 +3,17 @@
  * folder and the way out, keep the process alive, change nothing in the folder (hashed before and
  * after) and release its lock file.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openCore } from '../../src/main/core/index';
 import { LOCK_FILE } from '../../src/main/core/data-dir-lock';
 import { PGDATA_DIR } from '../../src/main/core/database';
-import { FAULT_SEED, hashTree, recordFigures, seededRandom } from './support/faults';
+import { FAULT_SEED, hashTree, recordFigures, seededRandom, tempDataDirs } from './support/faults';
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+const newDir = tempDataDirs('entryflow-damaged-');
 function copyOfTemplate(): string {
-  const root = mkdtempSync(join(tmpdir(), 'entryflow-damaged-'));
-  roots.push(root);
-  const dir = join(root, 'data');
+  const dir = newDir();
   cpSync(inject('templateDataDir'), dir, { recursive: true });
   return dir;
 }

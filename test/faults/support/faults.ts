@@ -4,8 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const FIGURES = join(ROOT, 'test-artifacts', 'reliability.json');
@@ -120,5 +122,18 @@ export function spawnChildCore(mode: 'work' | 'open' | 'close', dataDir: string,
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
       await exited;
     },
+  };
+}
+
+/** A maker of fresh `<tmp>/data` folders for one test file, all removed after the file's tests. */
+export function tempDataDirs(prefix = 'entryflow-fault-'): () => string {
+  const roots: string[] = [];
+  afterAll(() => {
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
+  });
+  return () => {
+    const root = mkdtempSync(join(tmpdir(), prefix));
+    roots.push(root);
+    return join(root, 'data');
   };
 }

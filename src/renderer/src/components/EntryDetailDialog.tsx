@@ -7,10 +7,11 @@ import { errorMessage } from '../data/client';
 import { entryDetailOptions, useRetryEntry } from '../data/entries';
 import { STATUS_LOOK } from '../lib/status';
 import { formatClock } from '../lib/time';
-import { AlertIcon, CheckIcon, RetryIcon, XIcon } from './icons';
+import { AlertIcon, CheckIcon, RetryIcon } from './icons';
 import { ProgressBar } from './ProgressBar';
 import { RelativeTime } from './RelativeTime';
 import { StatusBadge } from './StatusBadge';
+import { DialogCloseButton } from './DialogCloseButton';
 import { Button } from './ui';
 import { useReturnFocus } from './useReturnFocus';
 
@@ -61,15 +62,7 @@ function DetailBody({ id }: { id: string }) {
           </Dialog.Title>
           <Dialog.Description className="sr-only">Details and history of this entry</Dialog.Description>
         </div>
-        <Dialog.Close asChild>
-          <button
-            type="button"
-            aria-label="Close"
-            className="focus-ring -mr-2 rounded-md p-1.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
-          >
-            <XIcon />
-          </button>
-        </Dialog.Close>
+        <DialogCloseButton />
       </div>
 
       <div className="min-h-0 flex-1 overflow-y-auto px-6 py-5">

@@ -4,9 +4,10 @@ import { toast } from 'sonner';
 import { TITLE_MAX } from '../../../shared/contract';
 import { errorMessage } from '../data/client';
 import { useCreateEntry } from '../data/entries';
-import { AlertIcon, XIcon } from './icons';
+import { AlertIcon } from './icons';
 import { Button, Kbd } from './ui';
 import { useReturnFocus } from './useReturnFocus';
+import { DialogCloseButton } from './DialogCloseButton';
 
 interface Props {
   open: boolean;
@@ -71,15 +72,7 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
                   It starts as Created and a worker moves it through Stage 1 and Stage 2.
                 </Dialog.Description>
               </div>
-              <Dialog.Close asChild>
-                <button
-                  type="button"
-                  aria-label="Close"
-                  className="focus-ring -mr-2 rounded-md p-1.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 dark:hover:bg-zinc-800 dark:hover:text-zinc-200"
-                >
-                  <XIcon />
-                </button>
-              </Dialog.Close>
+              <DialogCloseButton />
             </div>
 
             <div className="px-6 pt-5 pb-6">
