@@ -62,15 +62,21 @@ export function findMigrationsFolder(start = dirname(fileURLToPath(import.meta.u
 }
 
 function pgliteClient(db: PGlite): SqlClient {
-  const prepared = new Set<string>();
+  // The PREPARE in flight or done, per name: concurrent first calls must share one PREPARE, or the
+  // second fails with 'prepared statement already exists'.
+  const prepared = new Map<string, Promise<void>>();
   return {
     // PGlite's query() re-plans on every call (unnamed statement). SQL-level PREPARE keeps the plan
     // for the session; EXECUTE takes literals, built by sqlLiteral from typed values only.
     async prepared<T extends object>(name: string, text: string, types: readonly string[], params: readonly unknown[]) {
-      if (!prepared.has(name)) {
-        await db.exec(`PREPARE ${name}${types.length > 0 ? `(${types.join(', ')})` : ''} AS ${text}`);
-        prepared.add(name);
+      let ready = prepared.get(name);
+      if (ready === undefined) {
+        ready = db.exec(`PREPARE ${name}${types.length > 0 ? `(${types.join(', ')})` : ''} AS ${text}`).then(() => undefined);
+        prepared.set(name, ready);
+        // A failed PREPARE is tried again by the next call rather than cached.
+        ready.catch(() => prepared.delete(name));
       }
+      await ready;
       const args = params.map((p, i) => sqlLiteral(p, types[i] ?? 'text')).join(', ');
       const [res] = await db.exec(`EXECUTE ${name}${params.length > 0 ? `(${args})` : ''}`);
       return (res?.rows ?? []) as T[];

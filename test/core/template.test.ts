@@ -1,0 +1,107 @@
+/**
+ * First launch from the build-time template (scripts/make-template.ts): a brand-new data folder is
+ * unpacked from it instead of initdb, migrates and works; a reopen never touches the template; a
+ * missing or damaged archive falls back to initdb.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGDATA_DIR, READY_MARKER } from '../../src/main/core/database';
+import type { Logger } from '../../src/main/core/index';
+import { makeTemplate } from '../../scripts/make-template';
+import { allEntries, ok, openTestCore, waitFor } from '../support/core';
+
+let root: string;
+let archive: string;
+let n = 0;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'entryflow-template-test-'));
+  archive = join(root, 'pgdata-template.tar.gz');
+  await makeTemplate(archive);
+}, 60_000);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const newDataDir = (): string => join(root, `data-${++n}`);
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, debug() {}, info() {}, error() {}, warn: (m) => void warnings.push(m) };
+}
+
+async function createAndProcess(core: Awaited<ReturnType<typeof openTestCore>>, title: string): Promise<void> {
+  const { id } = await ok(core.invoke('entries:create', { title }));
+  await waitFor(async () => (await allEntries(core, 'COMPLETED')).some((e) => e.id === id), `${title} to complete`);
+}
+
+describe('first launch from the template', () => {
+  it('unpacks the template into a new data folder, migrates and processes entries; a reopen is "existing"', async () => {
+    const dataDir = newDataDir();
+    const core = await openTestCore({ dataDir, templateArchive: archive, workers: 2 });
+    expect(core.createdFrom).toBe('template');
+    expect(existsSync(join(dataDir, READY_MARKER))).toBe(true);
+    await createAndProcess(core, 'from the template');
+    await core.close();
+
+    const again = await openTestCore({ dataDir, templateArchive: archive, workers: 2 });
+    expect(again.createdFrom).toBe('existing');
+    expect((await allEntries(again)).map((e) => e.title)).toEqual(['from the template']);
+    await createAndProcess(again, 'after reopen');
+  }, 60_000);
+
+  it('also uses an empty pgdata folder left by an earlier attempt (a folder with files is "existing", above)', async () => {
+    const dataDir = newDataDir();
+    mkdirSync(join(dataDir, PGDATA_DIR), { recursive: true });
+    const core = await openTestCore({ dataDir, templateArchive: archive });
+    expect(core.createdFrom).toBe('template');
+  }, 60_000);
+
+  it('a template made by an older migration set is upgraded by the usual migrations', async () => {
+    // Only the first migration applied (as scripts/make-migration-fixture.ts does).
+    const old = join(root, 'drizzle-0000');
+    mkdirSync(join(old, 'meta'), { recursive: true });
+    cpSync(join('drizzle', '0000_init.sql'), join(old, '0000_init.sql'));
+    const journal = JSON.parse(readFileSync(join('drizzle', 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    writeFileSync(join(old, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag === '0000_init') }));
+    const oldArchive = join(root, 'old-template.tar.gz');
+    await makeTemplate(oldArchive, old);
+
+    const core = await openTestCore({ dataDir: newDataDir(), templateArchive: oldArchive, workers: 2 });
+    expect(core.createdFrom).toBe('template');
+    await createAndProcess(core, 'upgraded');
+    expect((await allEntries(core)).map((e) => e.title)).toEqual(['upgraded']);
+  }, 90_000);
+});
+
+describe('falling back to initdb', () => {
+  it('without a template archive', async () => {
+    const logger = recordingLogger();
+    const dataDir = newDataDir();
+    const core = await openTestCore({ dataDir, templateArchive: join(root, 'missing.tar.gz'), logger, workers: 2 });
+    expect(core.createdFrom).toBe('initdb');
+    expect(logger.warnings).toEqual([]);
+    await createAndProcess(core, 'initdb');
+    await core.close();
+    const again = await openTestCore({ dataDir, templateArchive: archive });
+    expect(again.createdFrom).toBe('existing');
+    expect((await allEntries(again)).map((e) => e.title)).toEqual(['initdb']);
+  }, 60_000);
+
+  it('with a damaged archive: warns, starts from a clean folder, keeps data across reopen', async () => {
+    const bad = join(root, 'corrupt.tar.gz');
+    writeFileSync(bad, Buffer.from('this is not a gzipped tar of a data dir'));
+    const logger = recordingLogger();
+    const dataDir = newDataDir();
+    const core = await openTestCore({ dataDir, templateArchive: bad, logger, workers: 2 });
+    expect(core.createdFrom).toBe('initdb');
+    expect(logger.warnings.some((w) => w.includes('template could not be loaded'))).toBe(true);
+    expect(readdirSync(join(dataDir, PGDATA_DIR))).toContain('PG_VERSION');
+    await createAndProcess(core, 'after a bad template');
+    await core.close();
+    const again = await openTestCore({ dataDir, templateArchive: bad });
+    expect(again.createdFrom).toBe('existing');
+    expect((await allEntries(again)).map((e) => e.title)).toEqual(['after a bad template']);
+  }, 60_000);
+});
