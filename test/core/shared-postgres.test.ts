@@ -149,7 +149,7 @@ describe('shared PostgreSQL', () => {
     const args = ['--database-url', DATABASE_URL ?? '', '--schema', schema, 'stats', '--json'];
     const [a, b] = await Promise.all([runScript('scripts/cli.ts', args), runScript('scripts/cli.ts', args)]);
     expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
-    expect(JSON.parse(a.stdout).total).toBe(0);
+    expect((JSON.parse(a.stdout) as { total: number }).total).toBe(0);
     const admin = await adminClient();
     const journal = await admin.query<{ n: string; distinct: string }>(
       `SELECT count(*) AS n, count(DISTINCT created_at) AS distinct FROM "${schema}".__drizzle_migrations`,

@@ -61,7 +61,7 @@ export function spawnScript(script: string, args: string[], env: NodeJS.ProcessE
   const stderr: string[] = [];
   const watchers = new Set<(line: string) => void>();
   let buf = '';
-  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     buf += chunk;
     const parts = buf.split('\n');
     buf = parts.pop() ?? '';
@@ -70,7 +70,7 @@ export function spawnScript(script: string, args: string[], env: NodeJS.ProcessE
       for (const w of watchers) w(line);
     }
   });
-  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     // 'close', not 'exit': by then stdout is drained, so `lines` is complete.
     proc.on('close', (code, signal) => {

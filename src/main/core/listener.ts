@@ -20,6 +20,11 @@ const WAKE_MAX = 64;
 export class WakeupListener {
   private client: pg.Client | null = null;
   private closed = false;
+
+  /** A method, not the field: `close()` may flip it during any await, which narrowing cannot see. */
+  private isClosed(): boolean {
+    return this.closed;
+  }
   private retryMs = RECONNECT_MIN_MS;
   private timer: NodeJS.Timeout | null = null;
   private connecting: Promise<void> | null = null;
@@ -66,13 +71,13 @@ export class WakeupListener {
       client.removeAllListeners();
       client.on('error', () => undefined);
       await client.end().catch(() => undefined);
-      if (!this.closed) {
+      if (!this.isClosed()) {
         this.logger.warn('listener: cannot LISTEN for wake-ups; retrying', { error: errorMessage(err), inMs: this.retryMs });
         this.schedule();
       }
       return;
     }
-    if (this.closed) {
+    if (this.isClosed()) {
       await client.end().catch(() => undefined);
       return;
     }
