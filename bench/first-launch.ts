@@ -42,7 +42,7 @@ const median = (xs: number[]): number => {
 
 const tmp = mkdtempSync(join(tmpdir(), 'entryflow-first-launch-'));
 try {
-  const archive = join(tmp, 'pgdata-template.tar.gz');
+  const archive = join(tmp, 'pgdata-template');
   const t = performance.now();
   const size = await makeTemplate(archive);
   console.log(`template: ${(size / 1024).toFixed(0)} KiB, built in ${((performance.now() - t) / 1000).toFixed(1)} s`);

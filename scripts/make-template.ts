@@ -1,39 +1,66 @@
 /**
- * Writes resources/pgdata-template.tar.gz: a PGlite data dir that has been through initdb and every
+ * Writes resources/pgdata-template/ (or a .tar.gz when `out` names one): a PGlite data dir that has been through initdb and every
  * drizzle migration, with planner statistics. openEmbedded unpacks it into a brand-new data folder
  * instead of running initdb (seconds and hundreds of MB of memory) on the first launch; the usual
  * migrations still run afterwards, so a template from an older migration set is simply upgraded.
  *
  *   npm run build:template        (part of `npm run build`; the archive is git-ignored)
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { c as createTar } from 'tar';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const TEMPLATE_FILE = join(root, 'resources', 'pgdata-template.tar.gz');
+export const TEMPLATE_FILE = join(root, 'resources', 'pgdata-template');
 
-/** Builds the template and writes it to `out`; returns its size in bytes. */
+/**
+ * Builds the template and writes it to `out`; returns its size in bytes.
+ *
+ * The folder is archived from disk after a clean close, not with `dumpDataDir()` from a live
+ * instance: a live snapshot is only crash-consistent, so every first launch from it replayed WAL
+ * (measured: ~4–5 s against ~1.7 s for a reopen). After a clean shutdown it opens like a reopen.
+ */
 export async function makeTemplate(out: string = TEMPLATE_FILE, migrationsFolder: string = join(root, 'drizzle')): Promise<number> {
-  const db = await PGlite.create();
+  const work = mkdtempSync(join(tmpdir(), 'entryflow-template-'));
   try {
-    await migrate(drizzle({ client: db }), { migrationsFolder });
-    await db.exec('ANALYZE');
-    // A smaller archive: WAL that is all zeros after the last checkpoint (as in make-migration-fixture.ts).
-    await db.exec('SET wal_recycle = off');
-    await db.exec('CHECKPOINT');
-    await db.query('SELECT pg_switch_wal()');
-    await db.exec('CHECKPOINT');
-    const dump = await db.dumpDataDir('gzip');
+    const pgdata = join(work, 'pgdata');
+    const db = await PGlite.create({ dataDir: pgdata });
+    try {
+      await migrate(drizzle({ client: db }), { migrationsFolder });
+      await db.exec('ANALYZE');
+      // A smaller archive: WAL that is all zeros after the last checkpoint (as in make-migration-fixture.ts).
+      await db.exec('SET wal_recycle = off');
+      await db.exec('CHECKPOINT');
+      await db.query('SELECT pg_switch_wal()');
+      await db.exec('CHECKPOINT');
+    } finally {
+      await db.close();
+    }
+    // A PGlite start leaves postmaster.pid behind; a template must not carry one.
+    rmSync(join(pgdata, 'postmaster.pid'), { force: true });
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, Buffer.from(await dump.arrayBuffer()));
+    if (out.endsWith('.tar.gz')) {
+      await createTar({ gzip: true, file: out, cwd: pgdata, portable: true }, readdirSync(pgdata));
+    } else {
+      // The shipped form: a plain folder, copied at first launch (≈3× faster than unpacking ~1,000 files).
+      rmSync(out, { recursive: true, force: true });
+      cpSync(pgdata, out, { recursive: true });
+    }
   } finally {
-    await db.close();
+    rmSync(work, { recursive: true, force: true });
   }
-  return statSync(out).size;
+  return treeSize(out);
+}
+
+function treeSize(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(path).reduce((sum, name) => sum + treeSize(join(path, name)), 0);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -38,7 +38,7 @@ export const DATA_DIR_ENV = 'ENTRYFLOW_DATA_DIR';
 export const DATABASE_URL_ENV = 'ENTRYFLOW_DATABASE_URL';
 export const DEV_SERVER_ENV = 'ELECTRON_RENDERER_URL';
 /** Same name as TEMPLATE_ARCHIVE in core/database.ts (not imported: this module stays free of the core). */
-export const TEMPLATE_ARCHIVE_NAME = 'pgdata-template.tar.gz';
+export const TEMPLATE_ARCHIVE_NAME = 'pgdata-template';
 
 export class PathConfigError extends Error {
   readonly code = 'INVALID_DATA_DIR';

@@ -31,13 +31,13 @@ describe('resolveAppPaths', () => {
   });
 
   it('finds the database template outside asar: resources/ in the repo in dev, extraResources when packaged', () => {
-    expect(resolveAppPaths(base).templateArchive).toBe(join(root, 'resources', 'pgdata-template.tar.gz'));
+    expect(resolveAppPaths(base).templateArchive).toBe(join(root, 'resources', 'pgdata-template'));
     const res = join(root, 'resources');
     const asar = join(res, 'app.asar');
     const packaged = { ...base, isPackaged: true, appPath: asar, mainDir: join(asar, 'out', 'main') };
-    expect(resolveAppPaths({ ...packaged, resourcesPath: res }).templateArchive).toBe(join(res, 'resources', 'pgdata-template.tar.gz'));
+    expect(resolveAppPaths({ ...packaged, resourcesPath: res }).templateArchive).toBe(join(res, 'resources', 'pgdata-template'));
     // Without process.resourcesPath: the folder holding app.asar, which is where Electron puts it.
-    expect(resolveAppPaths(packaged).templateArchive).toBe(join(res, 'resources', 'pgdata-template.tar.gz'));
+    expect(resolveAppPaths(packaged).templateArchive).toBe(join(res, 'resources', 'pgdata-template'));
     expect(isInside(asar, resolveAppPaths(packaged).templateArchive)).toBe(false);
   });
 

@@ -3,10 +3,11 @@
  * Both get the same drizzle migrations; on a server they run under an advisory lock so processes
  * starting at once do not race.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { x as extractTar } from 'tar';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -42,7 +43,7 @@ export interface Database {
 
 export type CreatedFrom = 'template' | 'initdb' | 'existing';
 /** Built by scripts/make-template.ts; shipped beside the app (extraResources) as resources/<this>. */
-export const TEMPLATE_ARCHIVE = 'pgdata-template.tar.gz';
+export const TEMPLATE_ARCHIVE = 'pgdata-template';
 
 /** Where the template is looked for when CoreOptions.templateArchive is absent: resources/ beside drizzle/. */
 export function defaultTemplateArchive(migrationsFolder: string): string {
@@ -157,14 +158,32 @@ export interface EmbeddedOptions {
   logger?: Logger;
 }
 
-/** The template's bytes, or null when there is none to use (then initdb runs as before). */
-function readTemplate(path: string, logger: Logger): Blob | null {
-  try {
-    return existsSync(path) ? new Blob([readFileSync(path)]) : null;
-  } catch (err) {
-    logger.warn('open: the database template cannot be read; creating the database from scratch', { path, error: errorMessage(err) });
-    return null;
+/**
+ * Puts the template into the (empty) pgdata folder: a folder is copied (what `npm run build`
+ * ships), a .tar.gz is unpacked with node-tar. Either way the template was closed cleanly, so the
+ * first open does no WAL replay. false when there is no template (then initdb runs as before).
+ */
+async function unpackTemplate(archive: string, pgdata: string): Promise<boolean> {
+  if (!existsSync(archive)) return false;
+  if (statSync(archive).isDirectory()) {
+    // The shipped form (npm run build): a folder, copied — faster than unpacking ~1,000 files.
+    if (!existsSync(join(archive, 'PG_VERSION'))) throw new Error(`${archive} holds no Postgres data folder`);
+    cpSync(archive, pgdata, { recursive: true });
+    return true;
   }
+  // PGlite's archives name members with a leading '/', which node-tar strips (an info-level warning);
+  // any other warning means a damaged archive: fail loudly rather than open a half-unpacked folder.
+  const problems: string[] = [];
+  await extractTar({
+    file: archive,
+    cwd: pgdata,
+    onwarn: (code, message) => {
+      if (code !== 'TAR_ENTRY_INFO') problems.push(`${code}: ${message}`);
+    },
+  });
+  if (problems.length > 0) throw new Error(`${archive} is damaged (${problems.slice(0, 3).join('; ')})`);
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) throw new Error(`${archive} holds no Postgres data folder`);
+  return true;
 }
 
 export async function openEmbedded(dataDir: string | undefined, migrationsFolder: string, options: EmbeddedOptions = {}): Promise<Database> {
@@ -188,11 +207,12 @@ export async function openEmbedded(dataDir: string | undefined, migrationsFolder
       createdFrom = empty ? 'initdb' : 'existing';
       // Only ever into an empty folder: a template must never overwrite (or mix with) a database.
       const archive = options.templateArchive ?? defaultTemplateArchive(migrationsFolder);
-      const template = empty ? readTemplate(archive, logger) : null;
-      if (template !== null) {
+      if (empty) {
         try {
-          pglite = await PGlite.create({ dataDir: pgdata, loadDataDir: template, onStderr });
-          createdFrom = 'template';
+          if (await unpackTemplate(archive, pgdata)) {
+            pglite = await PGlite.create({ dataDir: pgdata, onStderr });
+            createdFrom = 'template';
+          }
         } catch (err) {
           logger.warn('open: the database template could not be loaded; creating the database from scratch', {
             path: archive,

@@ -48,7 +48,7 @@ export interface CoreOptions {
   migrationsFolder?: string;
   /**
    * Embedded only: a gzipped PGlite data dir (scripts/make-template.ts) unpacked into a brand-new data
-   * folder instead of running initdb. Absent: `resources/pgdata-template.tar.gz` beside the migrations
+   * folder instead of running initdb. Absent: `resources/pgdata-template/` beside the migrations
    * folder's parent; when that file is missing too, initdb runs as before.
    */
   templateArchive?: string;
