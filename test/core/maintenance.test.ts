@@ -21,6 +21,20 @@ describe('maintenance on the embedded engine (no autovacuum)', () => {
     expect(stats.counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: n, FAILED: 0 });
   });
 
+  it('does not vacuum for creates alone: inserts leave no dead rows (a burst of creates once vacuumed every 1,000)', async () => {
+    const core = await openTestCore({ workers: 0 });
+    const rounds: boolean[] = [];
+    core.events.on('maintenance', (m) => rounds.push(m.vacuumed));
+    const n = VACUUM_EVERY_TRANSITIONS + 200;
+    await Promise.all(Array.from({ length: 8 }, async (_, lane) => {
+      for (let i = lane; i < n; i += 8) await ok(core.invoke('entries:create', { title: `insert ${i}` }));
+    }));
+    const seen = rounds.length;
+    await waitFor(() => rounds.length >= seen + 2 || undefined, 'two maintenance rounds after the burst');
+    expect(rounds.filter(Boolean)).toEqual([]);
+    expect((await ok(core.invoke('entries:stats', {}))).total).toBe(n);
+  });
+
   it('a forced round folds the counts log without changing the counts', async () => {
     const core = await openTestCore({ workers: 2 });
     for (let i = 0; i < 30; i++) await ok(core.invoke('entries:create', { title: `fold ${i}` }));

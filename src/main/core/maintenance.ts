@@ -4,7 +4,9 @@
  *
  * Every stage update leaves a dead row version behind (and a dead entry in the claim's partial
  * index); without vacuum the claim and list scan ever more of them. The schedule is sized to the
- * churn: a vacuum after VACUUM_EVERY_TRANSITIONS outcomes, or after a quiet spell if anything churned.
+ * churn, like autovacuum's: a vacuum once the transitions since the last one reach both
+ * VACUUM_EVERY_TRANSITIONS and VACUUM_SCALE_FACTOR of the table, or after a quiet spell if anything
+ * churned. Creates are inserts and leave no dead rows, so they only count towards ANALYZE.
  */
 import { errorMessage } from './errors';
 import type { CoreEventEmitter } from './events';
@@ -18,6 +20,11 @@ export const VACUUM_QUIET_MS = 60_000;
 export const COMPACT_COUNTS_EVERY_MS = 5000;
 /** Planner statistics go stale fast while a backlog builds; ANALYZE samples, so it stays cheap. */
 export const ANALYZE_EVERY_CHANGES = 2000;
+/**
+ * Like autovacuum's scale factor: each VACUUM scans every index of the table, so on a big table it
+ * must wait for dead rows in proportion to the table, or vacuuming grows quadratic with its size.
+ */
+export const VACUUM_SCALE_FACTOR = 0.2;
 
 export interface MaintenanceDeps {
   store: Store;
@@ -30,21 +37,30 @@ export interface MaintenanceDeps {
 
 export class Maintenance {
   private timer: NodeJS.Timeout | null = null;
+  /** Row versions made dead since the last vacuum: transitions (updates), not creates (inserts). */
   private churn = 0;
+  /** Any write since the last counts fold (creates too: each appends a counts row). */
+  private writes = 0;
   private lastVacuum = Date.now();
   private lastCompact = 0;
   private lastRescue = Date.now();
   private running: Promise<void> | null = null;
 
   constructor(private readonly deps: MaintenanceDeps) {
-    deps.events.on('transition', this.onChurn);
-    deps.events.on('created', this.onChurn);
+    deps.events.on('transition', this.onTransition);
+    deps.events.on('created', this.onCreate);
   }
 
   private sinceAnalyze = 0;
 
-  private readonly onChurn = () => {
+  private readonly onTransition = () => {
     this.churn++;
+    this.writes++;
+    this.sinceAnalyze++;
+  };
+
+  private readonly onCreate = () => {
+    this.writes++;
     this.sinceAnalyze++;
   };
 
@@ -60,8 +76,8 @@ export class Maintenance {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.deps.events.off('transition', this.onChurn);
-    this.deps.events.off('created', this.onChurn);
+    this.deps.events.off('transition', this.onTransition);
+    this.deps.events.off('created', this.onCreate);
     await this.running;
   }
 
@@ -76,11 +92,17 @@ export class Maintenance {
         this.lastRescue = started;
         if (rescued > 0) this.deps.logger.warn('maintenance: released expired locks', { count: rescued });
       }
-      if (force || (this.churn > 0 && started - this.lastCompact >= COMPACT_COUNTS_EVERY_MS)) {
+      if (force || (this.writes > 0 && started - this.lastCompact >= COMPACT_COUNTS_EVERY_MS)) {
+        this.writes = 0;
         await store.compactCounts();
         this.lastCompact = started;
       }
-      const due = this.churn >= VACUUM_EVERY_TRANSITIONS || (this.churn > 0 && started - this.lastVacuum >= VACUUM_QUIET_MS);
+      let due = this.churn > 0 && started - this.lastVacuum >= VACUUM_QUIET_MS;
+      if (!due && this.churn >= VACUUM_EVERY_TRANSITIONS) {
+        const counts = await store.counts();
+        const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+        due = this.churn >= Math.max(VACUUM_EVERY_TRANSITIONS, VACUUM_SCALE_FACTOR * rows);
+      }
       let vacuumed = false;
       if (this.deps.vacuum && (force || due)) {
         this.churn = 0;
