@@ -132,10 +132,14 @@ const CLAIM_SUBQUERY = (token: string, timeout: string, limit: string) => `
   FOR UPDATE SKIP LOCKED`;
 
 /** The claim: one statement that picks the oldest claimable entries, stamps owner, time and attempt. */
+// The picked ids are a MATERIALIZED CTE, evaluated exactly once. As `WHERE id IN (SELECT … LIMIT n
+// FOR UPDATE SKIP LOCKED)` the planner may rescan the subquery (a semi-join), and each rescan skips
+// the rows the last one locked — so one claim took more than n entries (found by property.test).
 const CLAIM_SQL = `
+  WITH picked AS MATERIALIZED (${CLAIM_SUBQUERY('$1', '$2::int', '$3::int')})
   UPDATE entries SET locked_by = $1, locked_at = now(), attempts = attempts + 1
-  WHERE id IN (${CLAIM_SUBQUERY('$1', '$2::int', '$3::int')})
-  RETURNING *`;
+  FROM picked WHERE entries.id = picked.id
+  RETURNING entries.*`;
 
 /**
  * Finish and claim in one round trip: write each outcome (fenced by locked_by), its event, release
@@ -175,9 +179,10 @@ const FINISH_AND_CLAIM_SQL = `
       SELECT status, 1 AS d FROM done UNION ALL SELECT from_status, -1 FROM done
     ) moves GROUP BY status HAVING sum(d) <> 0
   ),
+  picked AS MATERIALIZED (${CLAIM_SUBQUERY('$1', '$9::int', '$10::int')}),
   claimed AS (
     UPDATE entries SET locked_by = $1, locked_at = now(), attempts = attempts + 1
-    WHERE $10::int > 0 AND id IN (${CLAIM_SUBQUERY('$1', '$9::int', '$10::int')})
+    FROM picked WHERE entries.id = picked.id
     RETURNING entries.*, NULL::text AS from_status
   )
   SELECT 'done' AS kind, * FROM done
