@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { openCore, type Core } from '../src/main/core/index';
-import { PGDATA_DIR } from '../src/main/core/database';
+import { PGDATA_DIR } from '../src/main/core/drivers/embedded';
 
 const { values: args } = parseArgs({
   options: {
@@ -75,11 +75,11 @@ async function bareStatements() {
   const finishMs: number[] = [];
   for (let i = 0; i < n; i++) {
     let t = performance.now();
-    const [e] = await core.store.claim('bare', 1, 120_000);
+    const [e] = await core.store.claim('bare', 1);
     claimMs.push(performance.now() - t);
     if (!e) break;
     t = performance.now();
-    await core.store.finishAndClaim('bare', [{ id: e.id, from: 'CREATED', to: 'STAGE_1', progress: 33, result: null, error: null, delayMs: 0 }], 0, 120_000);
+    await core.store.finishAndClaim('bare', [{ id: e.id, from: 'CREATED', to: 'STAGE_1', progress: 33, result: null, error: null, delayMs: 0 }], 0);
     finishMs.push(performance.now() - t);
   }
   await core.close();

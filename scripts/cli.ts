@@ -25,6 +25,11 @@ Commands:
 
 Where the queue is: --database-url URL (env ENTRYFLOW_DATABASE_URL), optionally --schema NAME,
 or --data-dir DIR (env ENTRYFLOW_DATA_DIR).
+
+Options that govern the queue (the same as the worker's; the CLI runs no stages itself):
+  --max-attempts N     opening an embedded folder fails entries whose process died in a stage
+                       this many times (default 3)
+  --stage-timeout MS   checked like the worker's (default 60000)
 `;
 
 class CallFailed extends Error {}
@@ -122,6 +127,8 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       search: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'max-attempts': { type: 'string' },
+      'stage-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -133,7 +140,12 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     return values.help || command === 'help' ? 0 : 2;
   }
   if (!['add', 'list', 'get', 'retry', 'stats'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-  const core = await openCore({ ...resolveTarget(values, env), workers: 0 });
+  const core = await openCore({
+    ...resolveTarget(values, env),
+    workers: 0,
+    maxAttempts: intFlag('max-attempts', values['max-attempts']),
+    stageTimeoutMs: intFlag('stage-timeout', values['stage-timeout']),
+  });
   try {
     io.stdout(await run(core, command, args, values.json, values));
     return 0;

@@ -6,7 +6,7 @@
  *
  *   npm run build:template        (part of `npm run build`; the archive is git-ignored)
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { c as createTar } from 'tar';
+import { TEMPLATE_DIRS_FILE } from '../src/main/core/drivers/embedded';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPLATE_FILE = join(root, 'resources', 'pgdata-template');
@@ -43,6 +44,10 @@ export async function makeTemplate(out: string = TEMPLATE_FILE, migrationsFolder
     }
     // A PGlite start leaves postmaster.pid behind; a template must not carry one.
     rmSync(join(pgdata, 'postmaster.pid'), { force: true });
+    // Packagers copy files, not folders: electron-builder's extraResources drops every empty folder
+    // (pg_notify, pg_tblspc, …), and Postgres will not start without them. The list of folders is a
+    // file, so it survives any copy, and the first launch recreates them (drivers/embedded.ts).
+    writeFileSync(join(pgdata, TEMPLATE_DIRS_FILE), `${JSON.stringify(foldersIn(pgdata), null, 1)}\n`);
     mkdirSync(dirname(out), { recursive: true });
     if (out.endsWith('.tar.gz')) {
       await createTar({ gzip: true, file: out, cwd: pgdata, portable: true }, readdirSync(pgdata));
@@ -55,6 +60,16 @@ export async function makeTemplate(out: string = TEMPLATE_FILE, migrationsFolder
     rmSync(work, { recursive: true, force: true });
   }
   return treeSize(out);
+}
+
+/** Every folder below `root`, as '/'-separated relative paths, parents first. */
+function foldersIn(root: string, rel = ''): string[] {
+  return readdirSync(join(root, rel), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => {
+      const path = rel === '' ? d.name : `${rel}/${d.name}`;
+      return [path, ...foldersIn(root, path)];
+    });
 }
 
 function treeSize(path: string): number {

@@ -19,7 +19,9 @@ const USAGE = `Usage: npm run worker -- (--database-url URL | --data-dir DIR) [o
   --workers N          worker loops in this process (default 4)
   --stage-delay MS     how long each demo stage takes (default 2000)
   --batch-size N       entries one loop claims at a time (default 1)
-  --lock-timeout MS    a lock older than this is presumed dead (default 120000)
+  --lock-timeout MS    shared server: a lock without a heartbeat this long may be taken over (default 120000)
+  --stage-timeout MS   a stage running longer fails as an attempt and its signal aborts (default 60000)
+  --max-attempts N     attempts per stage before an entry is FAILED (default 3)
   --idle-poll MS       idle loops look for work at least this often (default 1000)
   --shutdown-grace MS  on SIGINT/SIGTERM, wait this long for in-flight stages (default 5000)
   --log-level LEVEL    debug | info | warn | error (default info)
@@ -36,6 +38,8 @@ async function main(): Promise<number> {
       'stage-delay': { type: 'string' },
       'batch-size': { type: 'string' },
       'lock-timeout': { type: 'string' },
+      'stage-timeout': { type: 'string' },
+      'max-attempts': { type: 'string' },
       'idle-poll': { type: 'string' },
       'shutdown-grace': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -59,6 +63,8 @@ async function main(): Promise<number> {
     stageDelayMs: intFlag('stage-delay', values['stage-delay']),
     batchSize: intFlag('batch-size', values['batch-size']),
     lockTimeoutMs: intFlag('lock-timeout', values['lock-timeout']),
+    stageTimeoutMs: intFlag('stage-timeout', values['stage-timeout']),
+    maxAttempts: intFlag('max-attempts', values['max-attempts']),
     idlePollMs: intFlag('idle-poll', values['idle-poll']),
     shutdownGraceMs: intFlag('shutdown-grace', values['shutdown-grace']),
     logger,

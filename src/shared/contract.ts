@@ -81,7 +81,8 @@ export interface Entry {
   /** Tries of the current stage, stamped at claim. */
   attempts: number;
   /** When the entry may next be claimed (backoff after a failed attempt). */
-  runAfter: string;
+  /** Not before this (a failed attempt's backoff); null: at once. */
+  runAfter: string | null;
   lockedBy: string | null;
   lockedAt: string | null;
   createdAt: string;

@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { openCore } from '../../src/main/core/index';
 import { LOCK_FILE } from '../../src/main/core/data-dir-lock';
 import { freshDataDir, ok, openTestCore, track } from '../support/core';
+import { spawnLockChild } from '../faults/support/lock-children';
+
+/** On Windows the holder's share-nothing handle refuses every reader of the lock file, by design. */
+const readable = process.platform !== 'win32';
 
 describe('one process per data dir', () => {
   it('refuses a second opener with DATA_DIR_LOCKED while the first works on', async () => {
@@ -30,16 +34,41 @@ describe('one process per data dir', () => {
     const deadPid = Number(child.stdout.toString());
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid, host: hostname(), since: '2020-01-01T00:00:00.000Z' }));
     const core = await openTestCore({ dataDir: dir });
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
+    if (readable) expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
     await ok(core.invoke('entries:create', { title: 'after takeover' }));
   });
 
-  it('respects a lock held by a live process and names it', async () => {
+  it('opens over a lock file naming a live process that does not hold the lock (a reused pid, a renamed host)', async () => {
+    // Our parent is alive and holds nothing here; pid 1 is alive on Unix. Only the OS lock decides.
+    for (const owner of [{ pid: process.ppid, host: hostname() }, { pid: 1, host: 'another-host.local' }]) {
+      const dir = freshDataDir();
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ ...owner, since: '2020-01-01T00:00:00.000Z' }));
+      const core = await openTestCore({ dataDir: dir });
+      await ok(core.invoke('entries:create', { title: 'not locked out' }));
+      await core.close();
+    }
+  });
+
+  it('refuses while another live process holds the lock, and names it', async () => {
     const dir = freshDataDir();
-    // pid 1 is always alive.
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 1, host: hostname(), since: '2020-01-01T00:00:00.000Z' }));
-    await expect(openCore({ dataDir: dir })).rejects.toMatchObject({ code: 'DATA_DIR_LOCKED', message: expect.stringContaining('pid 1') as unknown });
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: 1 });
+    const holder = await spawnLockChild();
+    try {
+      expect(await holder.ask('won', 'hold', dir)).toBe('won');
+      const err: unknown = await openCore({ dataDir: dir, workers: 0 }).then(
+        async (core) => {
+          await core.close();
+          return new Error('opened a folder another process holds');
+        },
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'DATA_DIR_LOCKED' });
+      const { message } = err as Error;
+      expect(message).toContain(dir);
+      expect(message).toContain(readable ? `pid ${holder.pid}` : 'another Entryflow process');
+      expect(message).toMatch(/close the other/i);
+    } finally {
+      await holder.kill();
+    }
   });
 
   it('refuses a non-empty folder that is not an Entryflow database, changing nothing', async () => {

@@ -3,11 +3,11 @@
  * a message that names the offending field, stores nothing, and leaves the core working. Plus the
  * valid edge cases the validation must not reject or alter.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CHANNELS, type Channel, type Entry, type Envelope, type ErrorCode } from '../../src/shared/contract';
 import type { Core } from '../../src/main/core/index';
 import { encodeCursor } from '../../src/main/core/cursor';
-import { ok, openTestCore, waitFor } from '../support/core';
+import { describeEachDriver, ok, openDriverCore, waitFor } from '../support/core';
 
 const FIVE_MB = 'x'.repeat(5 * 1024 * 1024);
 /** A well-formed UUIDv7 that no entry has. */
@@ -204,7 +204,7 @@ const channelCases: Bad[] = [
   { name: 'object channel', channel: { toString: () => 'entries:list' } as unknown as string, payload: {}, code: 'UNKNOWN_CHANNEL', message: /Unknown channel object/ },
 ];
 
-describe('bad input is refused with an error envelope, stores nothing, and leaves the core working', () => {
+describeEachDriver('bad input is refused with an error envelope, stores nothing, and leaves the core working', (driver) => {
   const groups: [string, Bad[]][] = [
     ['entries:create', createCases],
     ['entries:list', listCases],
@@ -216,7 +216,7 @@ describe('bad input is refused with an error envelope, stores nothing, and leave
 
   for (const [group, cases] of groups) {
     it(`${group}: ${cases.length} bad inputs`, async () => {
-      const core = await openTestCore();
+      const core = await openDriverCore(driver);
       // A row beforehand, so "nothing stored" and "still works" are checked against real data.
       const first = await ok(core.invoke('entries:create', { title: 'already here' }));
       for (const bad of cases) await expectRejected(core, bad);
@@ -239,7 +239,7 @@ describe('bad input is refused with an error envelope, stores nothing, and leave
   });
 
   it('does not let __proto__ payloads pollute Object.prototype', async () => {
-    const core = await openTestCore();
+    const core = await openDriverCore(driver);
     const payload = proto('{"title":"ok","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
     const res = await core.invoke('entries:create', payload);
     expect(res.ok).toBe(false);
@@ -249,7 +249,7 @@ describe('bad input is refused with an error envelope, stores nothing, and leave
   });
 
   it('answers retry of a non-FAILED entry with CONFLICT naming its status, and changes nothing', async () => {
-    const core = await openTestCore();
+    const core = await openDriverCore(driver);
     const entry = await ok(core.invoke('entries:create', { title: 'not failed' }));
     await expectRejected(core, { name: 'retry CREATED', channel: 'entries:retry', payload: { id: entry.id }, code: 'CONFLICT', message: /is CREATED; only FAILED entries can be retried/ });
     const detail = await ok(core.invoke('entries:get', { id: entry.id }));
@@ -260,7 +260,7 @@ describe('bad input is refused with an error envelope, stores nothing, and leave
   });
 
   it('answers retry of a COMPLETED entry with CONFLICT and of a FAILED one with the retried entry', async () => {
-    const core = await openTestCore({
+    const core = await openDriverCore(driver, {
       workers: 1,
       maxAttempts: 1,
       pipeline: [
@@ -286,7 +286,7 @@ describe('bad input is refused with an error envelope, stores nothing, and leave
   });
 });
 
-describe('valid edge cases are accepted and stored exactly', () => {
+describeEachDriver('valid edge cases are accepted and stored exactly', (driver) => {
   async function roundTrip(core: Core, sent: string, stored: string): Promise<void> {
     const created = await ok(core.invoke('entries:create', { title: sent }));
     expect(created.title).toBe(stored);
@@ -296,13 +296,13 @@ describe('valid edge cases are accepted and stored exactly', () => {
   }
 
   it('a title of exactly 200 characters', async () => {
-    const core = await openTestCore();
+    const core = await openDriverCore(driver);
     const t = 'b'.repeat(200);
     await roundTrip(core, t, t);
   });
 
   it('trims padding, including Unicode spaces and edge tabs/newlines, before checking length', async () => {
-    const core = await openTestCore();
+    const core = await openDriverCore(driver);
     await roundTrip(core, '   padded   ', 'padded');
     await roundTrip(core, `  ${'c'.repeat(200)}  `, 'c'.repeat(200));
     await roundTrip(core, '\u00a0\u3000ideographic\u3000', 'ideographic');
@@ -312,7 +312,7 @@ describe('valid edge cases are accepted and stored exactly', () => {
   });
 
   it('unicode, emoji, combining marks, RTL and SQL-looking titles come back byte for byte', async () => {
-    const core = await openTestCore();
+    const core = await openDriverCore(driver);
     const titles = [
       'Grüße aus Köln',
       '日本語のタイトル',
@@ -330,12 +330,12 @@ describe('valid edge cases are accepted and stored exactly', () => {
   });
 
   it('an emoji title of 201 code points is refused', async () => {
-    const core = await openTestCore();
+    const core = await openDriverCore(driver);
     await expectRejected(core, { name: '201 emoji', channel: 'entries:create', payload: { title: '😀'.repeat(201) }, code: 'INVALID_INPUT', message: /at most 200/ });
   });
 
   it('list and stats accept an absent payload and an empty object; list accepts limits 1 and 200', async () => {
-    const core = await openTestCore();
+    const core = await openDriverCore(driver);
     await ok(core.invoke('entries:create', { title: 'one' }));
     expect((await ok(core.invoke('entries:list', undefined))).items).toHaveLength(1);
     expect((await ok(core.invoke('entries:list', {}))).items).toHaveLength(1);
@@ -351,7 +351,7 @@ describe('valid edge cases are accepted and stored exactly', () => {
   });
 
   it('every channel name of the contract answers (no channel left unrouted)', async () => {
-    const core = await openTestCore();
+    const core = await openDriverCore(driver);
     const created = await ok(core.invoke('entries:create', { title: 'routed' }));
     const payloads: Record<Channel, unknown> = {
       'entries:create': { title: 'x' },

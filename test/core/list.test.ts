@@ -2,11 +2,13 @@
  * entries:list — keyset pagination newest first, whole-table counts, status filter, literal search,
  * limits, and plain-JSON DTOs (ISO-8601 strings, not Dates).
  */
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { expect, it } from 'vitest';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, STATUSES, type Entry, type EntryPage, type Status, type StatusCounts } from '../../src/shared/contract';
 import type { Core } from '../../src/main/core/index';
 import type { Outcome } from '../../src/main/core/store';
-import { allEntries, ok, openTestCore } from '../support/core';
+import { allEntries, describeEachDriver, ok, openDriverCore } from '../support/core';
+import { DATABASE_URL, describeShared, freshSchema } from '../support/shared-pg';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -25,7 +27,7 @@ async function advance(core: Core, ids: readonly string[], to: Status): Promise<
   const steps = to === 'FAILED' ? ['FAILED' as const] : path.slice(1, path.indexOf(to) + 1);
   for (const next of steps) {
     // Claim everything claimable, finish only ours, release the rest.
-    const claimed = await core.store.claim('list-test', 10_000, 60_000);
+    const claimed = await core.store.claim('list-test', 10_000);
     const mine = claimed.filter((e) => want.has(e.id));
     expect(mine.map((e) => e.id).sort()).toEqual([...ids].sort());
     const outcomes: Outcome[] = mine.map((e) => ({
@@ -37,7 +39,7 @@ async function advance(core: Core, ids: readonly string[], to: Status): Promise<
       error: next === 'FAILED' ? 'gave up' : null,
       delayMs: 0,
     }));
-    const res = await core.store.finishAndClaim('list-test', outcomes, 0, 60_000);
+    const res = await core.store.finishAndClaim('list-test', outcomes, 0);
     expect(res.lost).toEqual([]);
     await core.store.release(
       'list-test',
@@ -47,15 +49,42 @@ async function advance(core: Core, ids: readonly string[], to: Status): Promise<
   }
 }
 
+/** Creates titles full of LIKE's special characters and checks that searches match them literally. */
+async function checkLiteralSearch(core: Core): Promise<void> {
+  const titles = ['100%', '1000', 'a_b', 'axb', 'back\\slash', 'backslash', 'abc', 'ABC def', 'Café crème', 'x%y_z\\w', 'wow!', "it's", 'e!_x'];
+  await createMany(core, titles.length, (i) => titles[i] as string);
+  const search = async (s: string) => (await ok(core.invoke('entries:list', { search: s, limit: 200 }))).items.map((e) => e.title).sort();
+
+  expect(await search('%')).toEqual(['100%', 'x%y_z\\w']);
+  expect(await search('0%')).toEqual(['100%']);
+  expect(await search('100%')).toEqual(['100%']);
+  expect(await search('_')).toEqual(['a_b', 'e!_x', 'x%y_z\\w'].sort());
+  expect(await search('a_b')).toEqual(['a_b']);
+  expect(await search('\\')).toEqual(['back\\slash', 'x%y_z\\w']);
+  expect(await search('k\\s')).toEqual(['back\\slash']);
+  expect(await search('%y_z\\')).toEqual(['x%y_z\\w']);
+  // Whatever the escape character is, it is only text too.
+  expect(await search('!')).toEqual(['e!_x', 'wow!']);
+  expect(await search('!_')).toEqual(['e!_x']);
+  expect(await search('abc')).toEqual(['ABC def', 'abc'].sort());
+  expect(await search('ABC')).toEqual(['ABC def', 'abc'].sort());
+  expect(await search('aBc D')).toEqual(['ABC def']);
+  expect(await search('CAFÉ CRÈME')).toEqual(['Café crème']);
+  expect(await search("'")).toEqual(["it's"]);
+  expect(await search("t's")).toEqual(["it's"]);
+  // An empty search is no filter.
+  expect(await search('')).toHaveLength(titles.length);
+}
+
 function countOf(entries: readonly Entry[]): StatusCounts {
   const c = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
   for (const e of entries) c[e.status]++;
   return c;
 }
 
-describe('entries:list', () => {
+describeEachDriver('entries:list', (driver) => {
   it('walks ~250 entries newest first in pages of 50 with no duplicates or gaps', async () => {
-    const core = await openTestCore({ workers: 0 });
+    const core = await openDriverCore(driver);
     const created = await createMany(core, 253);
     const newestFirst = created.map((e) => e.id).reverse();
     // UUIDv7 ids sort by creation time: the newest-first order is the id order, descending.
@@ -83,7 +112,7 @@ describe('entries:list', () => {
   });
 
   it('ends with nextCursor null exactly when the last item is reached, also on an exact multiple', async () => {
-    const core = await openTestCore({ workers: 0 });
+    const core = await openDriverCore(driver);
     await createMany(core, 100);
     const first = await ok(core.invoke('entries:list', { limit: 50 }));
     expect(first.nextCursor).not.toBeNull();
@@ -91,7 +120,7 @@ describe('entries:list', () => {
     expect(second.items).toHaveLength(50);
     // 100 = 2 × 50: the second page is the last one and says so, rather than pointing at an empty page.
     expect(second.nextCursor).toBeNull();
-    const empty = await openTestCore({ workers: 0 });
+    const empty = await openDriverCore(driver);
     expect(await ok(empty.invoke('entries:list', {}))).toEqual({
       items: [],
       nextCursor: null,
@@ -100,7 +129,7 @@ describe('entries:list', () => {
   });
 
   it('keeps paging stable while new entries arrive: the cursor is a key, not an offset', async () => {
-    const core = await openTestCore({ workers: 0 });
+    const core = await openDriverCore(driver);
     const created = await createMany(core, 30);
     const first = await ok(core.invoke('entries:list', { limit: 10 }));
     await createMany(core, 5, (i) => `late ${i}`);
@@ -112,7 +141,7 @@ describe('entries:list', () => {
   });
 
   it('filters by status; counts cover the whole table regardless of filter, search and page', async () => {
-    const core = await openTestCore({ workers: 0 });
+    const core = await openDriverCore(driver);
     const created = await createMany(core, 20);
     const ids = created.map((e) => e.id);
     await advance(core, ids.slice(0, 3), 'STAGE_1');
@@ -146,29 +175,11 @@ describe('entries:list', () => {
   });
 
   it('searches case-insensitively and matches %, _ and \\ literally', async () => {
-    const core = await openTestCore({ workers: 0 });
-    const titles = ['100%', '1000', 'a_b', 'axb', 'back\\slash', 'backslash', 'abc', 'ABC def', 'Café crème', 'x%y_z\\w'];
-    await createMany(core, titles.length, (i) => titles[i] as string);
-    const search = async (s: string) => (await ok(core.invoke('entries:list', { search: s, limit: 200 }))).items.map((e) => e.title).sort();
-
-    expect(await search('%')).toEqual(['100%', 'x%y_z\\w']);
-    expect(await search('0%')).toEqual(['100%']);
-    expect(await search('_')).toEqual(['a_b', 'x%y_z\\w']);
-    expect(await search('a_b')).toEqual(['a_b']);
-    expect(await search('\\')).toEqual(['back\\slash', 'x%y_z\\w']);
-    expect(await search('k\\s')).toEqual(['back\\slash']);
-    expect(await search('%y_z\\')).toEqual(['x%y_z\\w']);
-    expect(await search('abc')).toEqual(['ABC def', 'abc'].sort());
-    expect(await search('ABC')).toEqual(['ABC def', 'abc'].sort());
-    expect(await search('aBc D')).toEqual(['ABC def']);
-    expect(await search('CAFÉ CRÈME')).toEqual(['Café crème']);
-    expect(await search("'")).toEqual([]);
-    // An empty search is no filter.
-    expect(await search('')).toHaveLength(titles.length);
+    await checkLiteralSearch(await openDriverCore(driver));
   });
 
   it('defaults to 50 items, allows up to 200, refuses 201', async () => {
-    const core = await openTestCore({ workers: 0 });
+    const core = await openDriverCore(driver);
     await createMany(core, 230);
     const def = await ok(core.invoke('entries:list', {}));
     expect(LIST_LIMIT_DEFAULT).toBe(50);
@@ -185,10 +196,10 @@ describe('entries:list', () => {
   });
 
   it('returns plain JSON: ISO-8601 timestamp strings, identical after a JSON round trip', async () => {
-    const core = await openTestCore({ workers: 0 });
+    const core = await openDriverCore(driver);
     const created = await createMany(core, 3);
     await advance(core, [created[0]?.id ?? ''], 'STAGE_1');
-    const claimed = await core.store.claim('holder', 1, 60_000); // one entry with lockedAt set
+    const claimed = await core.store.claim('holder', 1); // one entry with lockedAt set
     expect(claimed).toHaveLength(1);
 
     const page = await ok(core.invoke('entries:list', {}));
@@ -197,11 +208,13 @@ describe('entries:list', () => {
     for (const value of [page, detail, stats, created]) expect(JSON.parse(JSON.stringify(value))).toEqual(value);
 
     const checkEntry = (e: Entry) => {
-      for (const k of ['createdAt', 'updatedAt', 'runAfter'] as const) {
+      for (const k of ['createdAt', 'updatedAt'] as const) {
         expect(typeof e[k], k).toBe('string');
         expect(e[k], k).toMatch(ISO);
         expect(new Date(e[k]).toISOString()).toBe(e[k]);
       }
+      // null: claimable at once; a date only after a failed attempt's backoff.
+      if (e.runAfter !== null) expect(new Date(e.runAfter).toISOString()).toBe(e.runAfter);
       if (e.lockedAt !== null) {
         expect(typeof e.lockedAt).toBe('string');
         expect(e.lockedAt).toMatch(ISO);
@@ -222,5 +235,28 @@ describe('entries:list', () => {
     // Newest first is also newest createdAt first.
     const times = page.items.map((e) => Date.parse(e.createdAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+});
+
+// Server only: it is a setting of the server's sessions. The embedded engine's own connection always
+// runs with the default (on), and the embedded driver refuses to open otherwise.
+describeShared('list.test.ts')('entries:list on a server with standard_conforming_strings = off', () => {
+  it('still searches %, _, \\, ! and quotes literally', async () => {
+    const schema = freshSchema();
+    // Off for this test's connections only: the setting rides on the URL (with the schema's search
+    // path, so the URL's options and the schema option agree), not on the database or a role.
+    const url = new URL(DATABASE_URL ?? '');
+    url.searchParams.set('options', `-c search_path=${schema} -c standard_conforming_strings=off`);
+    // The precondition, so this test cannot pass for want of the setting: a connection from this URL
+    // really runs with it off (in which '\\' starts an escape inside a plain '…' literal).
+    const probe = new pg.Client({ connectionString: url.toString() });
+    await probe.connect();
+    try {
+      const { rows } = await probe.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings');
+      expect(rows[0]?.standard_conforming_strings).toBe('off');
+    } finally {
+      await probe.end();
+    }
+    await checkLiteralSearch(await openDriverCore('server', { databaseUrl: url.toString(), schema }));
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findMigrationsFolder, openEmbedded } from '../../src/main/core/database';
+import { openEmbedded } from '../../src/main/core/drivers/embedded';
+import { findMigrationsFolder } from '../../src/main/core/drivers/migrations';
 import { createStore } from '../../src/main/core/store';
 
 describe('the follow-up NOTIFY of shared mode', () => {
   it('never turns a committed write into an error when the NOTIFY itself fails', async () => {
-    const db = await openEmbedded(undefined, findMigrationsFolder());
+    const db = await openEmbedded({ migrationsFolder: findMigrationsFolder() });
     try {
       // Postgres rejects channel names over 63 bytes: this NOTIFY always fails.
       const store = createStore(db.sql, { notifyChannel: 'x'.repeat(100) });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findMigrationsFolder, openEmbedded } from '../../src/main/core/database';
+import { openEmbedded } from '../../src/main/core/drivers/embedded';
+import { findMigrationsFolder } from '../../src/main/core/drivers/migrations';
 
 describe('prepared statements on PGlite', () => {
   it('shares one PREPARE between concurrent first calls', async () => {
-    const db = await openEmbedded(undefined, findMigrationsFolder());
+    const db = await openEmbedded({ migrationsFolder: findMigrationsFolder() });
     try {
       const calls = Array.from({ length: 8 }, (_, i) =>
         db.sql.prepared<{ v: number }>('entryflow_test_concurrent', 'SELECT $1::int + 1 AS v', ['int'], [i]),
@@ -16,7 +17,7 @@ describe('prepared statements on PGlite', () => {
   });
 
   it('tries a failed PREPARE again instead of caching the failure', async () => {
-    const db = await openEmbedded(undefined, findMigrationsFolder());
+    const db = await openEmbedded({ migrationsFolder: findMigrationsFolder() });
     try {
       await expect(db.sql.prepared('entryflow_test_bad', 'SELECT * FROM no_such_table', [], [])).rejects.toThrow();
       await db.sql.exec('CREATE TABLE no_such_table (v int); INSERT INTO no_such_table VALUES (7)');

@@ -5,13 +5,45 @@
  */
 import { expect, it } from 'vitest';
 import { openCore, type Core } from '../../src/main/core/index';
+import { takeoverGraceMs } from '../../src/main/core/store';
 import { ok, track, waitFor } from '../support/core';
 import { DATABASE_URL, adminClient, describeShared, freshSchema, runScript, spawnScript, type Child } from '../support/shared-pg';
 
 const describe = describeShared('shared-postgres.test.ts');
 
-function startWorker(schema: string, extra: string[]): Child {
-  return spawnScript('scripts/worker.ts', ['--database-url', DATABASE_URL ?? '', '--schema', schema, '--log-level', 'info', ...extra]);
+/** `name` becomes the process's application_name on the server (PGAPPNAME), so the database can tell who wrote. */
+function startWorker(schema: string, extra: string[], name = 'entryflow-worker'): Child {
+  return spawnScript('scripts/worker.ts', ['--database-url', DATABASE_URL ?? '', '--schema', schema, '--log-level', 'info', ...extra], { PGAPPNAME: name });
+}
+
+interface Handover {
+  entry_id: string;
+  old_by: string;
+  old_at: Date;
+  new_by: string | null;
+  at: Date;
+  writer: string;
+}
+
+/**
+ * Records, in the database and by its clock, every time a lock leaves its holder: the old holder and
+ * its last stamp (claim or heartbeat), the new holder (null: released), the writing statement's
+ * now() and the writing process. A test instrument only; the core knows nothing of it.
+ */
+async function recordHandovers(schema: string): Promise<() => Promise<Handover[]>> {
+  const admin = await adminClient();
+  const s = `"${schema}"`;
+  await admin.query(`
+    CREATE TABLE ${s}.test_handovers (entry_id text, old_by text, old_at timestamptz, new_by text, at timestamptz, writer text);
+    CREATE FUNCTION ${s}.test_record_handover() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO ${s}.test_handovers VALUES (OLD.id, OLD.locked_by, OLD.locked_at, NEW.locked_by, now(), current_setting('application_name'));
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER test_record_handover AFTER UPDATE ON ${s}.entries FOR EACH ROW
+      WHEN (OLD.locked_by IS NOT NULL AND OLD.locked_by IS DISTINCT FROM NEW.locked_by)
+      EXECUTE FUNCTION ${s}.test_record_handover();`);
+  return async () => (await admin.query<Handover>(`SELECT * FROM ${s}.test_handovers ORDER BY at`)).rows;
 }
 
 async function apiCore(schema: string): Promise<Core> {
@@ -80,11 +112,14 @@ describe('shared PostgreSQL', () => {
     expect(exits.map((e) => e.code)).toEqual([0, 0, 0, 0]);
   });
 
-  it('a SIGKILLed worker process: its entries are taken over after the lock timeout, none done twice', async () => {
+  it('a SIGKILLed worker process: its entries are taken over only after their locks expired, none done twice', async () => {
     const schema = freshSchema();
     const api = await apiCore(schema);
-    const args = ['--workers', '4', '--stage-delay', '200', '--lock-timeout', '1500'];
-    const [victim, ...others] = Array.from({ length: 3 }, () => startWorker(schema, args)) as [Child, Child, Child];
+    const handovers = await recordHandovers(schema);
+    const lockTimeout = 1500;
+    const args = ['--workers', '4', '--stage-delay', '200', '--lock-timeout', String(lockTimeout)];
+    const victim = startWorker(schema, args, 'victim');
+    const others = [startWorker(schema, args, 'survivor-1'), startWorker(schema, args, 'survivor-2')];
     await Promise.all([victim, ...others].map((w) => w.waitForLine(/worker ready/)));
 
     const ids = await createMany(api, 60);
@@ -94,24 +129,34 @@ describe('shared PostgreSQL', () => {
     victim.proc.kill('SIGKILL');
     await victim.exited;
 
-    const admin = await adminClient();
-    const killedAt = (await admin.query<{ now: Date }>('SELECT now()')).rows[0]?.now as Date;
-    const held = (await admin.query<{ id: string }>(`SELECT id FROM "${schema}".entries WHERE locked_by LIKE $1`, [`${instance}/%`])).rows.map((r) => r.id);
-    expect(held.length).toBeGreaterThan(0);
-
     await waitFor(async () => (await completed(api)) === 60, '60 entries COMPLETED', 60_000);
     await checkHistories(schema, ids);
-    // The orphaned entries moved on only once their locks had expired, by a surviving process.
-    const next = await admin.query<{ entry_id: string; at: Date; worker_id: string }>(
-      `SELECT DISTINCT ON (entry_id) entry_id, at, worker_id FROM "${schema}".entry_events
-       WHERE entry_id = ANY($1) AND from_status IS DISTINCT FROM to_status AND at > $2 ORDER BY entry_id, id`,
-      [held, killedAt],
-    );
-    expect(next.rows).toHaveLength(held.length);
-    for (const r of next.rows) {
-      expect(r.at.getTime() - killedAt.getTime()).toBeGreaterThanOrEqual(1000);
-      expect(r.worker_id.startsWith(`${instance}/`)).toBe(false);
+    // Every lock the victim held when it died went to another process (taken or released), and not
+    // before it expired: judged by the database's own clock, the writer's now() is at least the
+    // victim's last stamp plus the lock timeout and the takeover grace. No wall clock is raced.
+    const all = await handovers();
+    const takeovers = all.filter((h) => h.old_by.startsWith(`${instance}/`) && h.writer !== 'victim');
+    expect(takeovers.length).toBeGreaterThan(0);
+    for (const h of takeovers) {
+      expect(h.writer, JSON.stringify(h)).toMatch(/^survivor-/);
+      expect(h.at.getTime() - h.old_at.getTime(), JSON.stringify(h)).toBeGreaterThanOrEqual(lockTimeout + takeoverGraceMs(lockTimeout));
     }
+    // The same rule for every claim that took a held lock, whoever held it (a holder's own writes
+    // only ever release: finish and release set locked_by to NULL).
+    for (const h of all.filter((x) => x.new_by !== null)) {
+      expect(h.at.getTime() - h.old_at.getTime(), JSON.stringify(h)).toBeGreaterThanOrEqual(lockTimeout + takeoverGraceMs(lockTimeout));
+    }
+    // The orphaned entries moved on by a surviving process only.
+    const orphaned = [...new Set(takeovers.map((h) => h.entry_id))];
+    const admin = await adminClient();
+    const after = await admin.query<{ worker_id: string }>(
+      `SELECT ev.worker_id FROM "${schema}".entry_events ev
+       JOIN "${schema}".test_handovers h ON h.entry_id = ev.entry_id AND h.old_by LIKE $2 AND h.writer <> 'victim'
+       WHERE ev.entry_id = ANY($1) AND ev.from_status IS DISTINCT FROM ev.to_status AND ev.at >= h.at`,
+      [orphaned, `${instance}/%`],
+    );
+    expect(after.rows.length).toBeGreaterThan(0);
+    for (const r of after.rows) expect(r.worker_id.startsWith(`${instance}/`)).toBe(false);
   });
 
   it('a create in one process wakes an idle worker in another via LISTEN/NOTIFY, also after the listener reconnects', async () => {
@@ -121,15 +166,14 @@ describe('shared PostgreSQL', () => {
     const worker = startWorker(schema, ['--workers', '2', '--stage-delay', '0', '--idle-poll', '600000']);
     await worker.waitForLine(/worker ready/);
 
-    const pickup = async (title: string): Promise<number> => {
-      const started = Date.now();
+    // Picked up at all within this bound (20× a loaded machine's worst, and 1/20 of the idle poll)
+    // proves the wake-up: no wall-clock threshold to race.
+    const pickup = async (title: string): Promise<void> => {
       const e = await ok(api.invoke('entries:create', { title }));
-      await worker.waitForLine(new RegExp(`"entry":"${e.id}","status":"COMPLETED"`), 2000);
-      return Date.now() - started;
+      await worker.waitForLine(new RegExp(`"entry":"${e.id}","status":"COMPLETED"`), 30_000);
     };
-    // The first one may meet loops before their first wait; from the second on they are idle.
     await pickup('first');
-    expect(await pickup('second')).toBeLessThan(2000);
+    await pickup('second');
 
     const admin = await adminClient();
     const listeners = async () =>
@@ -140,7 +184,7 @@ describe('shared PostgreSQL', () => {
       const now = await listeners();
       return now.length === 1 && now[0] !== old;
     }, 'the listener to reconnect');
-    expect(await pickup('after reconnect')).toBeLessThan(2000);
+    await pickup('after reconnect');
     expect(worker.lines.some((l) => /wake-up connection lost; reconnecting/.test(l))).toBe(true);
   });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openCore } from '../../src/main/core/index';
 import { LOCK_FILE } from '../../src/main/core/data-dir-lock';
-import { PGDATA_DIR } from '../../src/main/core/database';
+import { PGDATA_DIR } from '../../src/main/core/drivers/embedded';
 import { FAULT_SEED, hashTree, recordFigures, seededRandom, tempDataDirs } from './support/faults';
 
 const newDir = tempDataDirs('entryflow-damaged-');

@@ -16,13 +16,13 @@ import {
   type ResponseOf,
 } from '../../shared/contract';
 import { encodeCursor, decodeCursor } from './cursor';
-import { CoreError, errorMessage } from './errors';
+import { CoreError, classifyDbError, errorMessage } from './errors';
 import type { CoreEventEmitter } from './events';
 import type { Logger } from './logger';
-import type { Store } from './store';
+import type { ApiStore } from './store';
 
 export interface ApiDeps {
-  store: Store;
+  store: ApiStore;
   events: CoreEventEmitter;
   logger: Logger;
   /** Tells idle workers (in this process) that there is new work. */
@@ -35,16 +35,17 @@ type Handlers = { [C in Channel]: (req: Parsed<C>) => Promise<ResponseOf<C>> };
 
 const fail = (code: ErrorCode, message: string): Envelope<never> => ({ ok: false, error: { code, message } });
 
-/** Postgres SQLSTATE classes that mean the database cannot take writes right now. */
-function describeDbError(err: unknown): { code: ErrorCode; message: string } {
-  const sqlstate = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-  if (sqlstate === '53100' || /no space left|ENOSPC/i.test(errorMessage(err))) {
-    return { code: 'UNAVAILABLE', message: 'The disk holding the data folder is full. Free some space and try again; nothing stored was lost.' };
+/** What a failed database call means for the caller, by SQLSTATE (errors.ts). */
+export function describeDbError(err: unknown): { code: ErrorCode; message: string } {
+  switch (classifyDbError(err)) {
+    case 'disk-full':
+      return { code: 'UNAVAILABLE', message: 'The disk holding the data folder is full. Free some space and try again; nothing stored was lost.' };
+    case 'unreachable':
+    case 'transient':
+      return { code: 'UNAVAILABLE', message: `The database is unreachable or busy: ${errorMessage(err)}. Try again shortly.` };
+    default:
+      return { code: 'INTERNAL', message: `Internal error: ${errorMessage(err)}` };
   }
-  if (sqlstate.startsWith('08') || /ECONNREFUSED|ECONNRESET|terminat/i.test(errorMessage(err))) {
-    return { code: 'UNAVAILABLE', message: `The database is unreachable: ${errorMessage(err)}. Try again shortly.` };
-  }
-  return { code: 'INTERNAL', message: `Internal error: ${errorMessage(err)}` };
 }
 
 function describeZodError(err: z.ZodError): string {

@@ -1,34 +1,38 @@
 /**
  * The main-process core, runnable in plain Node (nothing here imports electron).
  *
- * Boot: lock the data dir → open and migrate the database → release locks left by an earlier run
- * (embedded only) → start maintenance and the worker pool. `invoke` is what Electron's IPC handlers,
- * the CLI and the tests call; `close` stops the pool in two phases and closes the database.
+ * Boot: open a driver (embedded: lock the data folder, open and migrate PGlite; server: pool and
+ * advisory-locked migrations) → release locks left by an earlier run when the driver owns its data
+ * exclusively → start maintenance, the listener and the worker pool. `invoke` is what Electron's IPC
+ * handlers, the CLI and the tests call; `close` stops the pool in two phases and closes the driver.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import type { Channel, Envelope, RequestOf, ResponseOf } from '../../shared/contract';
 import { createApi } from './api';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
-import { checkSchemaName, findMigrationsFolder, openEmbedded, openShared, type CreatedFrom, type Database } from './database';
-import { CoreError } from './errors';
+import type { CreatedFrom, Driver } from './drivers/driver';
+import { openEmbedded, unusable, PGDATA_DIR } from './drivers/embedded';
+import { findMigrationsFolder } from './drivers/migrations';
+import { openServer } from './drivers/server';
+import { CoreError, classifyDbError, errorMessage } from './errors';
 import { createEmitter, type CoreEventEmitter } from './events';
 import { silentLogger } from './logger';
 import { WakeupListener } from './listener';
 import { Maintenance } from './maintenance';
-import { DEFAULTS, type CoreOptions, type ResolvedOptions } from './options';
+import { DEFAULTS, systemClock, type CoreOptions, type ResolvedOptions } from './options';
 import { demoPipeline, stepsFor } from './pipeline';
 import { WorkerPool } from './pool';
+import { checkSchemaName } from './sql-client';
 import { createStore, type Store } from './store';
 import { Waker } from './waker';
+import { join } from 'node:path';
 
 export { CoreError } from './errors';
-export type { CoreOptions } from './options';
+export type { CoreOptions, Clock } from './options';
 export { DEFAULTS } from './options';
 export type { Stage, StageContext } from './pipeline';
 export type { Logger } from './logger';
 export type { CoreEventMap } from './events';
-export type { CreatedFrom } from './database';
+export type { CreatedFrom, DriverCapabilities } from './drivers/driver';
 
 export interface Core {
   /** Typed call for in-process callers. */
@@ -38,6 +42,8 @@ export interface Core {
   close(): Promise<void>;
   readonly events: CoreEventEmitter;
   readonly mode: 'embedded' | 'shared';
+  /** What the driver under this core can do (tests and the CLI report it). */
+  readonly capabilities: Driver['capabilities'];
   /** How the embedded database came to be on this open: 'template', 'initdb' or 'existing' (a shared server: 'existing'). */
   readonly createdFrom: CreatedFrom;
   readonly workerIds: string[];
@@ -63,6 +69,7 @@ export function resolveOptions(options: CoreOptions): ResolvedOptions {
   positiveInt('backoffBaseMs', o.backoffBaseMs, 0);
   positiveInt('backoffMaxMs', o.backoffMaxMs, 0);
   positiveInt('shutdownGraceMs', o.shutdownGraceMs, 0);
+  positiveInt('stageTimeoutMs', o.stageTimeoutMs, 1);
   if (o.schema !== undefined) {
     if (o.databaseUrl === undefined) throw new RangeError('schema applies to a shared server only; pass databaseUrl too');
     checkSchemaName(o.schema);
@@ -73,42 +80,59 @@ export function resolveOptions(options: CoreOptions): ResolvedOptions {
     ...o,
     pipeline,
     logger: options.logger ?? silentLogger,
+    clock: options.clock ?? systemClock,
     migrationsFolder: options.migrationsFolder ?? findMigrationsFolder(),
   };
 }
 
 export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const opts = resolveOptions(options);
-  const { logger } = opts;
-  let lock: DataDirLock | null = null;
-  let db: Database;
-  if (opts.databaseUrl !== undefined) {
-    db = await openShared(opts.databaseUrl, opts.migrationsFolder, opts.workers + 4, opts.schema);
-  } else {
-    if (opts.dataDir !== undefined) {
-      try {
-        mkdirSync(opts.dataDir, { recursive: true });
-      } catch (err) {
-        throw new CoreError('DATA_DIR_UNUSABLE', `Cannot create the data folder ${opts.dataDir}: ${(err as Error).message}`, { cause: err });
-      }
-      lock = acquireDataDirLock(opts.dataDir);
-    }
-    try {
-      db = await openEmbedded(opts.dataDir, opts.migrationsFolder, { templateArchive: opts.templateArchive, logger });
-    } catch (err) {
-      lock?.release();
-      throw err;
-    }
+  const driver =
+    opts.databaseUrl !== undefined
+      ? await openServer({ databaseUrl: opts.databaseUrl, migrationsFolder: opts.migrationsFolder, poolSize: opts.workers + 4, schema: opts.schema, timeouts: opts.timeouts })
+      : await openEmbedded({ dataDir: opts.dataDir, migrationsFolder: opts.migrationsFolder, template: opts.templateArchive, logger: opts.logger });
+  try {
+    return await startCore(driver, opts);
+  } catch (err) {
+    // Whatever failed after the database opened: close it (which releases the folder lock) and say
+    // what happened with a code the app's startup dialog knows.
+    await driver.close().catch(() => undefined);
+    throw openFailure(err, driver);
   }
-  const mode = opts.databaseUrl !== undefined ? 'shared' : 'embedded';
-  // Shared server: statements that make work claimable NOTIFY other processes (none when embedded).
-  const store = createStore(db.sql, { notifyChannel: db.listen?.channel });
+}
+
+function openFailure(err: unknown, driver: Driver): CoreError {
+  if (err instanceof CoreError) return err;
+  const why = errorMessage(err);
+  if (driver.name === 'embedded') {
+    // Opened, but a statement over its data failed: a damaged file (e.g. XX001, a page cut short).
+    return unusable(driver.location, join(driver.location, PGDATA_DIR), why, err, true);
+  }
+  if (classifyDbError(err) === 'unreachable') {
+    return new CoreError('DATABASE_UNREACHABLE', `The database server ${driver.location} stopped answering while Entryflow started: ${why}`, { cause: err });
+  }
+  return new CoreError('INTERNAL', `Starting on the database server ${driver.location} failed: ${why}`, { cause: err });
+}
+
+async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
+  const { logger } = opts;
+  const { exclusive } = driver.capabilities;
+  const store = createStore(driver.sql, {
+    notifyChannel: driver.listen?.channel,
+    // Exclusive: no other process exists to hold a live lock, so none expires by time (see driver.ts).
+    lockTimeoutMs: exclusive ? null : opts.lockTimeoutMs,
+    maxAttempts: opts.maxAttempts,
+    backoffMaxMs: opts.backoffMaxMs,
+  });
   const events = createEmitter();
 
-  if (mode === 'embedded') {
-    // Our lock file proves no other process works this data dir: every lock is a leftover.
-    const released = await store.rescueAtOpen();
-    if (released.length > 0) logger.warn('open: released locks left by the previous run', { count: released.length });
+  // Entries the previous run was working on when it ended without closing: one of them may be what
+  // killed it, so they first run one at a time (WorkerPool.start), charging no bystander.
+  let suspects: string[] = [];
+  if (exclusive) {
+    const rescued = await store.rescueAtOpen();
+    suspects = rescued.filter((r) => r.status !== 'FAILED').map((r) => r.id);
+    if (rescued.length > 0) logger.warn('open: released locks left by the previous run', { released: suspects.length, failed: rescued.length - suspects.length });
   }
 
   const counters = { lostLocks: 0, failedAttempts: 0, transitions: 0 };
@@ -122,14 +146,22 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
     store,
     pipeline: opts.pipeline,
     steps: stepsFor(opts.pipeline.length),
-    config: opts,
+    config: { ...opts, leases: !exclusive },
     waker,
     events,
     logger,
   });
   // Only a process with loops needs to hear about new work; an API-only core (the CLI) sends, never listens.
-  const listener = db.listen && opts.workers > 0 ? new WakeupListener(db.listen.config, db.listen.channel, waker, logger) : null;
-  const maintenance = new Maintenance({ store, events, logger, vacuum: mode === 'embedded', lockTimeoutMs: opts.lockTimeoutMs });
+  const listener = driver.listen && opts.workers > 0 ? new WakeupListener(driver.listen.config, driver.listen.channel, waker, logger) : null;
+  const maintenance = new Maintenance({
+    store,
+    events,
+    logger,
+    vacuum: !driver.capabilities.vacuumsItself,
+    rescue: !exclusive,
+    lockTimeoutMs: opts.lockTimeoutMs,
+    clock: opts.clock,
+  });
 
   const api = createApi({
     store,
@@ -145,8 +177,9 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
 
   const core: Core = {
     events,
-    mode,
-    createdFrom: db.createdFrom,
+    mode: driver.name === 'embedded' ? 'embedded' : 'shared',
+    capabilities: driver.capabilities,
+    createdFrom: driver.createdFrom,
     store,
     workerIds: pool.workerIds,
     async invoke(channel: string, payload: unknown): Promise<Envelope<never>> {
@@ -167,11 +200,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
         await maintenance.stop();
         // Let calls already running finish before the database goes away under them.
         if (inFlight > 0) await new Promise<void>((r) => (drained = r));
-        try {
-          await db.close();
-        } finally {
-          lock?.release();
-        }
+        await driver.close();
         logger.info('core closed');
       })();
       return closing;
@@ -179,8 +208,9 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   };
 
   await listener?.start();
+  driver.markReady();
   maintenance.start();
-  pool.start();
-  logger.info('core open', { mode, dataDir: opts.dataDir ?? null, workers: opts.workers, createdFrom: db.createdFrom });
+  pool.start(suspects);
+  logger.info('core open', { mode: core.mode, at: driver.location, workers: opts.workers, createdFrom: driver.createdFrom });
   return core;
 }

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { errorMessage } from './errors';
 import type { Logger } from './logger';
-import { quoteIdent } from './database';
+import { quoteIdent } from './sql-client';
 import type { Waker } from './waker';
 
 /** First pause before reconnecting; doubles per failure up to RECONNECT_MAX_MS. */
@@ -16,6 +16,8 @@ export const RECONNECT_MIN_MS = 250;
 export const RECONNECT_MAX_MS = 10_000;
 /** A payload is a count of claimable entries; never wake more loops than this for one. */
 const WAKE_MAX = 64;
+/** close() waits this long for the server to see the goodbye; in a partition it never does. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 export class WakeupListener {
   private client: pg.Client | null = null;
@@ -116,7 +118,25 @@ export class WakeupListener {
     this.client = null;
     if (c) {
       c.removeAllListeners('notification');
-      await c.end().catch(() => undefined);
+      await endWithin(c, CLOSE_TIMEOUT_MS);
     }
   }
+}
+
+/**
+ * Ends a client politely, or cuts its socket once the server has not answered within `ms`: pg's
+ * end() waits for the server to close its side, which a partitioned server never does.
+ */
+async function endWithin(client: pg.Client, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const ended = client.end().then(
+    () => 'ended' as const,
+    () => 'ended' as const,
+  );
+  const how = await Promise.race([ended, late]);
+  clearTimeout(timer);
+  if (how === 'late') client.connection.stream.destroy();
 }

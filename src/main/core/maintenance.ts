@@ -11,7 +11,8 @@
 import { errorMessage } from './errors';
 import type { CoreEventEmitter } from './events';
 import type { Logger } from './logger';
-import type { Store } from './store';
+import type { Clock } from './options';
+import { takeoverGraceMs, type MaintenanceStore } from './store';
 
 export const MAINTENANCE_TICK_MS = 1000;
 export const VACUUM_EVERY_TRANSITIONS = 1000;
@@ -27,12 +28,16 @@ export const ANALYZE_EVERY_CHANGES = 2000;
 export const VACUUM_SCALE_FACTOR = 0.2;
 
 export interface MaintenanceDeps {
-  store: Store;
+  store: MaintenanceStore;
   events: CoreEventEmitter;
   logger: Logger;
-  /** The embedded engine vacuums itself; a server's autovacuum does it there. */
+  /** The engine runs no autovacuum (embedded): maintenance vacuums and analyzes it. */
   vacuum: boolean;
+  /** Locks can expire (shared server): mark and take over expired ones. */
+  rescue: boolean;
   lockTimeoutMs: number;
+  /** Schedules run on monotonic time, so a clock step neither triggers nor delays them. */
+  clock: Clock;
 }
 
 export class Maintenance {
@@ -41,12 +46,13 @@ export class Maintenance {
   private churn = 0;
   /** Any write since the last counts fold (creates too: each appends a counts row). */
   private writes = 0;
-  private lastVacuum = Date.now();
-  private lastCompact = 0;
-  private lastRescue = Date.now();
+  private lastVacuum: number;
+  private lastCompact = -Infinity;
+  private lastRescue: number;
   private running: Promise<void> | null = null;
 
   constructor(private readonly deps: MaintenanceDeps) {
+    this.lastVacuum = this.lastRescue = deps.clock.monotonic();
     deps.events.on('transition', this.onTransition);
     deps.events.on('created', this.onCreate);
   }
@@ -83,12 +89,13 @@ export class Maintenance {
 
   /** One round of housekeeping; public so tests and benchmarks can force it. */
   async tick(force = false): Promise<void> {
-    const started = Date.now();
+    const started = this.deps.clock.monotonic();
     const { store } = this.deps;
     try {
       let rescued = 0;
-      if (force || started - this.lastRescue >= this.deps.lockTimeoutMs / 2) {
-        rescued = (await store.rescueStale(this.deps.lockTimeoutMs)).length;
+      // Often enough that an expired lock is marked soon after it expires, and taken over one grace later.
+      if (this.deps.rescue && (force || started - this.lastRescue >= Math.min(this.deps.lockTimeoutMs / 2, takeoverGraceMs(this.deps.lockTimeoutMs)))) {
+        rescued = (await store.rescueStale()).length;
         this.lastRescue = started;
         if (rescued > 0) this.deps.logger.warn('maintenance: released expired locks', { count: rescued });
       }
@@ -107,7 +114,7 @@ export class Maintenance {
       if (this.deps.vacuum && (force || due)) {
         this.churn = 0;
         await store.vacuum();
-        this.lastVacuum = Date.now();
+        this.lastVacuum = this.deps.clock.monotonic();
         vacuumed = true;
       } else if (!this.deps.vacuum && due) {
         this.churn = 0;
@@ -117,7 +124,7 @@ export class Maintenance {
         this.sinceAnalyze = 0;
         await store.analyze();
       }
-      this.deps.events.emit('maintenance', { vacuumed, rescued, ms: Date.now() - started });
+      this.deps.events.emit('maintenance', { vacuumed, rescued, ms: this.deps.clock.monotonic() - started });
     } catch (err) {
       this.deps.logger.warn('maintenance failed; will try again', { error: errorMessage(err) });
     }

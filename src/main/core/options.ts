@@ -3,6 +3,7 @@
  */
 import type { Stage } from './pipeline';
 import type { Logger } from './logger';
+import type { ServerTimeouts } from './drivers/server';
 
 export const DEFAULTS = {
   workers: 4,
@@ -20,7 +21,24 @@ export const DEFAULTS = {
   backoffMaxMs: 60_000,
   /** How long `close()` waits for in-flight stages before aborting them and releasing their locks. */
   shutdownGraceMs: 5000,
+  /**
+   * A stage still running after this long fails (its signal aborts) as an attempt, so a hung
+   * handler cannot hold its entry, its batch and its loop forever. Far above the demo's 2 s stage.
+   */
+  stageTimeoutMs: 60_000,
 } as const;
+
+/**
+ * Time as the core reads it; tests pass their own to step the wall clock (sleep, NTP) without
+ * waiting. The two clocks differ on purpose: wall time jumps with clock steps and includes a
+ * laptop's sleep, monotonic time never steps and (on Linux and macOS) stops while asleep.
+ */
+export interface Clock {
+  now(): number;
+  monotonic(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
 export interface CoreOptions {
   /** Folder holding the embedded database and its lock file. Absent (and no databaseUrl) = in-memory. */
@@ -42,18 +60,23 @@ export interface CoreOptions {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   shutdownGraceMs?: number;
+  stageTimeoutMs?: number;
   /** Replaces the built-in demo pipeline (1 to 3 stages). */
   pipeline?: Stage[];
   /** Folder with drizzle's migrations; found next to the code when absent. */
   migrationsFolder?: string;
   /**
-   * Embedded only: a gzipped PGlite data dir (scripts/make-template.ts) unpacked into a brand-new data
-   * folder instead of running initdb. Absent: `resources/pgdata-template/` beside the migrations
-   * folder's parent; when that file is missing too, initdb runs as before.
+   * Embedded only: the first-launch template (scripts/make-template.ts), a migrated PGlite data
+   * folder (or a .tar.gz of one) copied into a brand-new data folder instead of running initdb.
+   * Absent: `resources/pgdata-template/` beside the migrations folder's parent; when that is missing
+   * too, initdb runs.
    */
   templateArchive?: string;
   logger?: Logger;
+  clock?: Clock;
+  /** Shared server only: connect, statement, reply and close bounds (drivers/server.ts); tests shorten them. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
-export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'templateArchive'>> &
-  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'templateArchive'> & { pipeline: Stage[]; logger: Logger };
+export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'templateArchive' | 'clock' | 'timeouts'>> &
+  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'templateArchive' | 'timeouts'> & { pipeline: Stage[]; logger: Logger; clock: Clock };

@@ -33,9 +33,16 @@ export class WorkerPool {
     return this.loops.map((l) => l.id);
   }
 
-  start(): void {
+  /**
+   * Starts the loops. `suspects` (entries a crashed run was working on) first run one at a time on
+   * the first loop, with nothing beside them: if one of them kills the process again, only it is
+   * charged the attempt, and after maxAttempts such crashes it is FAILED (store.ts, "Poison").
+   */
+  start(suspects: readonly string[] = []): void {
     if (this.running.length > 0 || this.stopCtrl.signal.aborted) return;
-    this.running = this.loops.map((l) => l.run());
+    const first = this.loops[0];
+    const alone = first && suspects.length > 0 ? first.runAlone(suspects) : Promise.resolve();
+    this.running = this.loops.map((l) => alone.then(() => l.run()));
   }
 
   stop(graceMs: number): Promise<void> {

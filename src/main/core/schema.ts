@@ -21,9 +21,19 @@ export const entries = pgTable(
     result: text('result'),
     error: text('error'),
     attempts: integer('attempts').notNull().default(0),
-    runAfter: tz('run_after').notNull().defaultNow(),
+    /**
+     * Set only by a failed attempt's backoff: not before then. NULL (every new or advanced entry) is
+     * "at once", so a clock stepped back never delays work that was already claimable.
+     */
+    runAfter: tz('run_after'),
     lockedBy: text('locked_by'),
     lockedAt: tz('locked_at'),
+    /**
+     * Shared server: when another process first found this lock expired. The lock may be taken over
+     * only a grace period later, and a heartbeat in between clears it: the first phase of takeover
+     * (store.ts, "Locks").
+     */
+    rescueRequestedAt: tz('rescue_requested_at'),
     createdAt: tz('created_at').notNull().defaultNow(),
     updatedAt: tz('updated_at').notNull().defaultNow(),
   },
@@ -61,8 +71,8 @@ export const entryEvents = pgTable(
 );
 
 /**
- * Per-status counts as an append-only log of deltas, written by statement-level triggers on
- * `entries` (migration 0002) and folded back into one row per status by maintenance.
+ * Per-status counts as an append-only log of deltas, appended by every status-changing statement in
+ * store.ts (in the same statement) and folded back into one row per status by maintenance.
  *
  * Why a log: `count(*) … GROUP BY status` over 100k rows costs ~30 ms in PGlite, far over the list's
  * budget; a counter row per status would be a hot row that concurrent workers on a shared server

@@ -2,6 +2,7 @@
  * The one seam between the store's SQL and the two drivers. The store writes plain parameterised
  * Postgres; this runs it on embedded PGlite or on a node-postgres pool. One copy of the SQL, two drivers.
  */
+import { CoreError } from './errors';
 export interface SqlClient {
   readonly kind: 'pglite' | 'postgres';
   query<T extends object>(text: string, params?: readonly unknown[]): Promise<T[]>;
@@ -40,4 +41,14 @@ export function sqlLiteral(value: unknown, type: string): string {
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   return `${quoteLiteral(scalarText(value))}::${type}`;
+}
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** A schema name we are willing to create and put on the search path. */
+export function checkSchemaName(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new CoreError('INVALID_INPUT', `schema must be a lower-case SQL identifier (a-z, 0-9, _; at most 63 characters), got ${JSON.stringify(schema)}`);
+  }
+  return schema;
 }

@@ -7,9 +7,18 @@
  *   any non-terminal ─worker (last attempt failed)─▶ FAILED ─user (retry)─▶ CREATED
  *   a failed attempt that may be retried keeps its status, with `run_after` pushed back (backoff).
  *   Locks: a claim sets locked_by/locked_at (worker); advance/fail/release clear them (that worker,
- *   fenced by locked_by); a lock older than the lock timeout may be claimed again (any worker) or
- *   released by `rescueStale` (maintenance); at open, the embedded engine releases every lock
- *   (`rescueAtOpen`: its lock file proves no other process holds any).
+ *   fenced by locked_by). Who may take a lock over depends on the driver:
+ *   - exclusive (embedded): nobody, ever, by time. At open every lock is a leftover of the previous
+ *     run and `rescueAtOpen` releases it; while running, a sleeping laptop or a clock step must not
+ *     hand a live loop's stage to another loop (lockTimeoutMs is null).
+ *   - shared server: in two phases. A lock without a heartbeat for the lock timeout gets
+ *     `rescue_requested_at` (maintenance); only once that request is TAKEOVER_GRACE old may a claim
+ *     or `rescueStale` take it. A heartbeat clears the request. The owner's own lease (worker.ts)
+ *     abandons the entry at the lock timeout by its clocks, so it has let go before the takeover.
+ *   Poison: an entry whose attempts are used up by runs that never finished (the process died in the
+ *   stage) is not released but FAILED, with an error saying so (rescueAtOpen, rescueStale).
+ *   `run_after` is NULL ("at once") except after a failed attempt's backoff, and one further in the
+ *   future than any backoff can be (a clock stepped back) counts as due.
  *
  * Events: every status change writes one entry_events row in the same statement (from ≠ to). A
  * failed attempt that will be retried and a rescued lock write a note (from = to, with a message).
@@ -30,6 +39,7 @@
  */
 import type { Entry, EntryDetail, EntryEvent, Status, StatusCounts } from '../../shared/contract';
 import { STATUSES } from '../../shared/contract';
+import { DEFAULTS } from './options';
 import type { SqlClient } from './sql-client';
 
 const ACTIVE = `('CREATED', 'STAGE_1', 'STAGE_2')`;
@@ -64,7 +74,7 @@ export interface EntryRow {
   result: string | null;
   error: string | null;
   attempts: number;
-  run_after: Date | string;
+  run_after: Date | string | null;
   locked_by: string | null;
   locked_at: Date | string | null;
   created_at: Date | string;
@@ -92,7 +102,7 @@ export function toEntry(r: EntryRow): Entry {
     result: r.result,
     error: r.error,
     attempts: r.attempts,
-    runAfter: iso(r.run_after),
+    runAfter: r.run_after === null ? null : iso(r.run_after),
     lockedBy: r.locked_by,
     lockedAt: r.locked_at === null ? null : iso(r.locked_at),
     createdAt: iso(r.created_at),
@@ -116,35 +126,58 @@ export function emptyCounts(): StatusCounts {
   return Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
 }
 
-/** `%`, `_` and `\` are matched literally. */
+/** `%`, `_` and `!` (the escape character of the list's LIKE) are matched literally. */
 export function likePattern(search: string): string {
-  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
-const CLAIM_SUBQUERY = (token: string, timeout: string, limit: string) => `
+/** How long after a takeover request (shared server) a lock may really be taken over. */
+export function takeoverGraceMs(lockTimeoutMs: number): number {
+  return Math.min(10_000, Math.max(1, Math.round(lockTimeoutMs / 4)));
+}
+
+/** `run_after` is due: never set, passed, or further ahead than any backoff (the clock went back). */
+const DUE = (horizonMs: string) =>
+  `(run_after IS NULL OR run_after <= now() OR run_after > now() + make_interval(secs => ${horizonMs} / 1000.0))`;
+
+/**
+ * Claimable: waiting, due, and unlocked — or, on a shared server only (timeout not null), locked but
+ * past both the lock timeout and the takeover grace, and not poisoned (attempts left).
+ */
+const CLAIMABLE = (timeout: string, grace: string, maxAttempts: string, horizon: string) => `
+    status IN ${ACTIVE}
+    AND ${DUE(horizon)}
+    AND (locked_by IS NULL
+         OR (locked_at < now() - make_interval(secs => ${timeout} / 1000.0)
+             AND rescue_requested_at < now() - make_interval(secs => ${grace} / 1000.0)
+             AND attempts < ${maxAttempts}))`;
+
+const CLAIM_SUBQUERY = (p: { timeout: string; grace: string; max: string; horizon: string; limit: string; exclude: string }) => `
   SELECT id FROM entries
-  WHERE status IN ${ACTIVE}
-    AND run_after <= now()
-    AND (locked_by IS NULL OR locked_at < now() - make_interval(secs => ${timeout} / 1000.0))
-    AND locked_by IS DISTINCT FROM ${token}
+  WHERE ${CLAIMABLE(p.timeout, p.grace, p.max, p.horizon)}
+    AND NOT (id = ANY(${p.exclude}))
   ORDER BY id
-  LIMIT ${limit}
+  LIMIT ${p.limit}
   FOR UPDATE SKIP LOCKED`;
+
+const CLAIM_SET = `locked_by = $1, locked_at = now(), rescue_requested_at = NULL, attempts = entries.attempts + 1`;
 
 /** The claim: one statement that picks the oldest claimable entries, stamps owner, time and attempt. */
 // The picked ids are a MATERIALIZED CTE, evaluated exactly once. As `WHERE id IN (SELECT … LIMIT n
 // FOR UPDATE SKIP LOCKED)` the planner may rescan the subquery (a semi-join), and each rescan skips
 // the rows the last one locked — so one claim took more than n entries (found by property.test).
 const CLAIM_SQL = `
-  WITH picked AS MATERIALIZED (${CLAIM_SUBQUERY('$1', '$2::int', '$3::int')})
-  UPDATE entries SET locked_by = $1, locked_at = now(), attempts = attempts + 1
+  WITH picked AS MATERIALIZED (${CLAIM_SUBQUERY({ timeout: '$2::int', grace: '$3::int', max: '$4::int', horizon: '$5::int', limit: '$6::int', exclude: "'{}'::text[]" })})
+  UPDATE entries SET ${CLAIM_SET}
   FROM picked WHERE entries.id = picked.id
   RETURNING entries.*`;
+const CLAIM_TYPES = ['text', 'int', 'int', 'int', 'int', 'int'];
 
 /**
  * Finish and claim in one round trip: write each outcome (fenced by locked_by), its event, release
- * the lock, and claim the next batch. The claim excludes rows this token holds in the statement's
- * snapshot, so it never touches a row the same statement just finished.
+ * the lock, and claim the next batch. The claim excludes the rows being finished, so one statement
+ * never updates a row twice. One statement, so it commits whole or not at all: after a lost reply,
+ * `settle` can tell which from the rows alone.
  */
 const FINISH_AND_CLAIM_SQL = `
   WITH input AS (
@@ -158,9 +191,10 @@ const FINISH_AND_CLAIM_SQL = `
       result = i.result,
       error = i.error,
       attempts = CASE WHEN i.to_status <> i.from_status AND i.to_status IN ${ACTIVE} THEN 0 ELSE e.attempts END,
-      run_after = now() + make_interval(secs => i.delay_ms / 1000.0),
+      run_after = CASE WHEN i.delay_ms > 0 THEN now() + make_interval(secs => i.delay_ms / 1000.0) END,
       locked_by = NULL,
       locked_at = NULL,
+      rescue_requested_at = NULL,
       updated_at = now()
     FROM input i
     WHERE e.id = i.id AND e.locked_by = $1 AND e.status = i.from_status
@@ -179,9 +213,9 @@ const FINISH_AND_CLAIM_SQL = `
       SELECT status, 1 AS d FROM done UNION ALL SELECT from_status, -1 FROM done
     ) moves GROUP BY status HAVING sum(d) <> 0
   ),
-  picked AS MATERIALIZED (${CLAIM_SUBQUERY('$1', '$9::int', '$10::int')}),
+  picked AS MATERIALIZED (${CLAIM_SUBQUERY({ timeout: '$9::int', grace: '$10::int', max: '$11::int', horizon: '$12::int', limit: '$13::int', exclude: '$2::text[]' })}),
   claimed AS (
-    UPDATE entries SET locked_by = $1, locked_at = now(), attempts = attempts + 1
+    UPDATE entries SET ${CLAIM_SET}
     FROM picked WHERE entries.id = picked.id
     RETURNING entries.*, NULL::text AS from_status
   )
@@ -197,20 +231,63 @@ const CREATE_SQL = `
 
 const COUNTS_SQL = `SELECT status, sum(delta)::int AS n FROM entry_counts GROUP BY status`;
 
-const FINISH_AND_CLAIM_TYPES = ['text', 'text[]', 'text[]', 'text[]', 'int[]', 'text[]', 'text[]', 'int[]', 'int', 'int'];
+const FINISH_AND_CLAIM_TYPES = ['text', 'text[]', 'text[]', 'text[]', 'int[]', 'text[]', 'text[]', 'int[]', 'int', 'int', 'int', 'int', 'int'];
+
+/**
+ * Releases locks: at open (every lock; `$1` null) or expired ones on a shared server, with a note on
+ * each, and FAILS instead the entries whose attempts are used up — each of those attempts ended with
+ * the process gone mid-stage, and running the stage again would most likely kill it again.
+ */
+const RESCUE_SQL = (which: string, note: string) => `
+  WITH old AS (
+    SELECT id, locked_by, status FROM entries WHERE ${which} FOR UPDATE SKIP LOCKED
+  ),
+  r AS (
+    UPDATE entries e SET
+      locked_by = NULL, locked_at = NULL, rescue_requested_at = NULL,
+      status = CASE WHEN e.attempts >= $1::int THEN 'FAILED' ELSE e.status END,
+      error = CASE WHEN e.attempts >= $1::int
+                THEN 'Entryflow stopped (crashed, was killed or lost its lock) while running this stage, ' || e.attempts ||
+                     ' time' || CASE WHEN e.attempts = 1 THEN '' ELSE 's' END || ' of ' || $1::int || ' allowed; not trying again. Retry it once the cause is fixed.'
+                ELSE e.error END,
+      updated_at = CASE WHEN e.attempts >= $1::int THEN now() ELSE e.updated_at END
+    FROM old WHERE e.id = old.id
+    RETURNING e.id, e.status, e.error, old.status AS from_status, old.locked_by
+  ),
+  ev AS (
+    INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message)
+    SELECT id, from_status, status, locked_by, CASE WHEN status = 'FAILED' THEN error ELSE ${note} END FROM r
+  ),
+  counted AS (
+    INSERT INTO entry_counts (status, delta)
+    SELECT s, sum(d) FROM r, LATERAL (VALUES (r.status, 1), (r.from_status, -1)) v(s, d)
+    WHERE r.status <> r.from_status GROUP BY s
+  )
+  SELECT id, status FROM r`;
 
 export interface Store {
   create(id: string, title: string): Promise<Entry>;
-  claim(token: string, limit: number, lockTimeoutMs: number): Promise<Entry[]>;
-  finishAndClaim(token: string, outcomes: readonly Outcome[], claimLimit: number, lockTimeoutMs: number): Promise<FinishResult>;
-  /** Renews the lock of the given entries; returns the ids still held. */
+  claim(token: string, limit: number): Promise<Entry[]>;
+  finishAndClaim(token: string, outcomes: readonly Outcome[], claimLimit: number): Promise<FinishResult>;
+  /**
+   * After finishAndClaim failed without a clear answer (the connection died, the server restarted
+   * mid-statement): did it commit? `held` are entries the caller still works on (not in outcomes).
+   * Committed: what it finished and claimed, read back. Not committed: null; sending it again is safe.
+   */
+  settle(token: string, outcomes: readonly Outcome[], held: readonly string[]): Promise<FinishResult | null>;
+  /** Renews the lock of the given entries (and clears any takeover request); returns the ids still held. */
   heartbeat(token: string, ids: readonly string[]): Promise<string[]>;
   /** Gives entries back without finishing their stage (shutdown); the attempt is not counted. */
   release(token: string, ids: readonly string[]): Promise<string[]>;
-  /** Releases every lock. Only safe when no other process can hold one (embedded engine at open). */
-  rescueAtOpen(): Promise<string[]>;
-  /** Releases locks older than the timeout, recording why. Safe while other processes run. */
-  rescueStale(lockTimeoutMs: number): Promise<string[]>;
+  /** Releases every lock (or fails poisoned entries). Only safe when no other process can hold one (exclusive driver at open). */
+  rescueAtOpen(): Promise<{ id: string; status: Status }[]>;
+  /** Claims exactly these entries, if they are claimable (running a crash's suspects one by one). */
+  claimIds(token: string, ids: readonly string[]): Promise<Entry[]>;
+  /**
+   * Shared server: marks locks past the timeout for takeover, and releases (or fails, if poisoned)
+   * those marked longer than the grace ago, recording why. Safe while other processes run.
+   */
+  rescueStale(): Promise<string[]>;
   list(q: { status?: Status | undefined; search?: string | undefined; afterId?: string | undefined; limit: number }): Promise<{ items: Entry[]; more: boolean }>;
   counts(): Promise<StatusCounts>;
   get(id: string): Promise<EntryDetail | null>;
@@ -226,10 +303,27 @@ export interface Store {
 export interface StoreOptions {
   /** Shared server: the channel to pg_notify when entries become claimable. Absent: no NOTIFY. */
   notifyChannel?: string | undefined;
+  /** A lock without a heartbeat this long may be taken over; null: never by time (exclusive driver). */
+  lockTimeoutMs?: number | null;
+  maxAttempts?: number;
+  /** The longest backoff: a `run_after` further ahead than this can only come from a clock stepped back. */
+  backoffMaxMs?: number;
 }
+
+/** The store functions each user needs, and no more. */
+export type WorkerStore = Pick<Store, 'claim' | 'claimIds' | 'finishAndClaim' | 'settle' | 'heartbeat' | 'release'>;
+export type MaintenanceStore = Pick<Store, 'rescueStale' | 'compactCounts' | 'counts' | 'vacuum' | 'analyze'>;
+export type ApiStore = Pick<Store, 'create' | 'list' | 'counts' | 'get' | 'retry'>;
 
 export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
   const channel = options.notifyChannel;
+  const timeout = options.lockTimeoutMs === undefined ? DEFAULTS.lockTimeoutMs : options.lockTimeoutMs;
+  const timeoutParam = timeout === null ? null : Math.round(timeout);
+  const grace = timeout === null ? null : takeoverGraceMs(timeout);
+  const maxAttempts = options.maxAttempts ?? DEFAULTS.maxAttempts;
+  // Twice the longest backoff: far enough that a real backoff is never cut short.
+  const horizon = 2 * (options.backoffMaxMs ?? DEFAULTS.backoffMaxMs) + 1000;
+  const claimParams = [timeoutParam, grace, maxAttempts, horizon];
   /** The follow-up NOTIFY (see the header): its own tiny transaction, after the write committed. */
   // Best effort: the write has committed, so a failed NOTIFY must not turn an acknowledged write into
   // an error for the caller; idle workers still find the entry at their next idle poll.
@@ -244,12 +338,39 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       return toEntry(rows[0] as EntryRow);
     },
 
-    async claim(token, limit, lockTimeoutMs) {
-      const rows = await sql.prepared<EntryRow>('entryflow_claim', CLAIM_SQL, ['text', 'int', 'int'], [token, Math.round(lockTimeoutMs), limit]);
+    async claim(token, limit) {
+      const rows = await sql.prepared<EntryRow>('entryflow_claim', CLAIM_SQL, CLAIM_TYPES, [token, ...claimParams, limit]);
       return rows.map(toEntry);
     },
 
-    async finishAndClaim(token, outcomes, claimLimit, lockTimeoutMs) {
+    async settle(token, outcomes, held) {
+      const ids = outcomes.map((o) => o.id);
+      const mine = await sql.query<EntryRow>(`SELECT * FROM entries WHERE locked_by = $1`, [token]);
+      const sent = new Set(ids);
+      // Atomic statement: had it committed, no outcome's entry would still be locked by us.
+      if (mine.some((r) => sent.has(r.id))) return null;
+      const keep = new Set(held);
+      const claimed = mine.filter((r) => !sent.has(r.id) && !keep.has(r.id)).map(toEntry);
+      // Committed. Which outcomes did it write, and which had we lost before? One it wrote is our
+      // latest step on that entry (a move, or an 'attempt … failed' note) and is exactly that step.
+      // Not the entry's latest event: another process may have moved it on since. Not any event of
+      // ours: a rescue of our lock is noted under our token, and a claim takes over without one.
+      const written = await sql.query<EntryRow>(
+        `SELECT e.* FROM entries e
+         JOIN unnest($1::text[], $3::text[], $4::text[]) AS o(id, from_status, to_status) ON o.id = e.id
+         WHERE (SELECT ev.from_status = o.from_status AND ev.to_status = o.to_status
+                FROM entry_events ev
+                WHERE ev.entry_id = e.id AND ev.worker_id = $2
+                  AND (ev.from_status IS DISTINCT FROM ev.to_status OR ev.message LIKE 'attempt %')
+                ORDER BY ev.id DESC LIMIT 1)`,
+        [ids, token, outcomes.map((o) => o.from), outcomes.map((o) => o.to)],
+      );
+      const finished = written.map(toEntry);
+      const done = new Set(finished.map((e) => e.id));
+      return { finished, claimed, lost: ids.filter((id) => !done.has(id)) };
+    },
+
+    async finishAndClaim(token, outcomes, claimLimit) {
       const rows = await sql.prepared<EntryRow & { kind: 'done' | 'claimed' }>('entryflow_finish_and_claim', FINISH_AND_CLAIM_SQL, FINISH_AND_CLAIM_TYPES, [
         token,
         outcomes.map((o) => o.id),
@@ -259,7 +380,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
         outcomes.map((o) => o.result),
         outcomes.map((o) => o.error),
         outcomes.map((o) => Math.max(0, Math.round(o.delayMs))),
-        Math.round(lockTimeoutMs),
+        ...claimParams,
         claimLimit,
       ]);
       const finished: Entry[] = [];
@@ -273,7 +394,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     async heartbeat(token, ids) {
       if (ids.length === 0) return [];
       const rows = await sql.query<{ id: string }>(
-        `UPDATE entries SET locked_at = now() WHERE id = ANY($2::text[]) AND locked_by = $1 RETURNING id`,
+        `UPDATE entries SET locked_at = now(), rescue_requested_at = NULL WHERE id = ANY($2::text[]) AND locked_by = $1 RETURNING id`,
         [token, ids],
       );
       return rows.map((r) => r.id);
@@ -282,7 +403,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     async release(token, ids) {
       if (ids.length === 0) return [];
       const rows = await sql.query<{ id: string }>(
-        `UPDATE entries SET locked_by = NULL, locked_at = NULL, attempts = greatest(attempts - 1, 0)
+        `UPDATE entries SET locked_by = NULL, locked_at = NULL, rescue_requested_at = NULL, attempts = greatest(attempts - 1, 0)
          WHERE id = ANY($2::text[]) AND locked_by = $1 RETURNING id`,
         [token, ids],
       );
@@ -291,42 +412,40 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     },
 
     async rescueAtOpen() {
-      const rows = await sql.query<{ id: string }>(
-        `WITH r AS (
-           UPDATE entries e SET locked_by = NULL, locked_at = NULL
-           FROM (SELECT id, locked_by FROM entries WHERE locked_by IS NOT NULL FOR UPDATE) old
-           WHERE e.id = old.id
-           RETURNING e.id, e.status, old.locked_by
-         ),
-         ev AS (
-           INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message)
-           SELECT id, status, status, locked_by, 'lock released at startup: the previous run ended during this stage' FROM r
-         )
-         SELECT id FROM r`,
+      return sql.query<{ id: string; status: Status }>(
+        RESCUE_SQL(`status IN ${ACTIVE} AND locked_by IS NOT NULL`, `'lock released at startup: the previous run ended during this stage'`),
+        [maxAttempts],
       );
-      return rows.map((r) => r.id);
     },
 
-    async rescueStale(lockTimeoutMs) {
-      const rows = await sql.query<{ id: string }>(
-        `WITH stale AS (
-           SELECT id, locked_by FROM entries
-           WHERE locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $1::int / 1000.0)
-           FOR UPDATE SKIP LOCKED
-         ),
-         r AS (
-           UPDATE entries e SET locked_by = NULL, locked_at = NULL
-           FROM stale WHERE e.id = stale.id
-           RETURNING e.id, e.status, stale.locked_by
-         ),
-         ev AS (
-           INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message)
-           SELECT id, status, status, locked_by, 'lock expired without a heartbeat; released for another worker' FROM r
+    async claimIds(token, ids) {
+      if (ids.length === 0) return [];
+      const rows = await sql.query<EntryRow>(
+        `WITH picked AS MATERIALIZED (
+           SELECT id FROM entries WHERE id = ANY($6::text[]) AND ${CLAIMABLE('$2::int', '$3::int', '$4::int', '$5::int')}
+           ORDER BY id FOR UPDATE SKIP LOCKED
          )
-         SELECT id FROM r`,
-        [Math.round(lockTimeoutMs)],
+         UPDATE entries SET ${CLAIM_SET} FROM picked WHERE entries.id = picked.id
+         RETURNING entries.*`,
+        [token, ...claimParams, ids],
       );
-      await notify(rows.length);
+      return rows.map(toEntry);
+    },
+
+    async rescueStale() {
+      if (timeoutParam === null) return [];
+      const expired = (p: string) => `status IN ${ACTIVE} AND locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => ${p}::int / 1000.0)`;
+      // Phase one: mark. A live owner's next heartbeat clears the mark.
+      await sql.query(`UPDATE entries SET rescue_requested_at = now() WHERE ${expired('$1')} AND rescue_requested_at IS NULL`, [timeoutParam]);
+      // Phase two: take over what stayed marked through the grace period.
+      const rows = await sql.query<{ id: string; status: string }>(
+        RESCUE_SQL(
+          `${expired('$2')} AND rescue_requested_at < now() - make_interval(secs => $3::int / 1000.0)`,
+          `'lock expired without a heartbeat; released for another worker'`,
+        ),
+        [maxAttempts, timeoutParam, grace],
+      );
+      await notify(rows.filter((r) => r.status !== 'FAILED').length);
       return rows.map((r) => r.id);
     },
 
@@ -341,7 +460,9 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       }
       if (search !== undefined && search !== '') {
         params.push(likePattern(search));
-        where.push(`title ILIKE $${params.length} ESCAPE '\\'`);
+        // '!' rather than a backslash: a backslash literal reads differently under
+        // standard_conforming_strings = off, which a shared server may have.
+        where.push(`title ILIKE $${params.length} ESCAPE '!'`);
       }
       if (afterId !== undefined) {
         params.push(afterId);
@@ -372,7 +493,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       const rows = await sql.query<EntryRow & { retried: boolean }>(
         `WITH r AS (
            UPDATE entries SET status = 'CREATED', progress = 0, attempts = 0, error = NULL, result = NULL,
-                              run_after = now(), updated_at = now()
+                              run_after = NULL, updated_at = now()
            WHERE id = $1 AND status = 'FAILED' AND locked_by IS NULL
            RETURNING *
          ),

@@ -7,20 +7,29 @@
  * the entry now. A stage's error becomes row data (attempt note, backoff, or FAILED); only store
  * failures are errors of the loop, and it retries those with a pause rather than dying, so the
  * app recovers by itself when, say, the disk has room again.
+ *
+ * Bounds on a stage: `stageTimeoutMs` fails a stage that runs too long (an attempt, like a throw);
+ * outcomes of a batch are written as they come once one stage lags, so one slow entry never holds
+ * the others. On a shared server the loop also keeps a lease (lease.ts): once it could not renew its
+ * locks for the lock timeout — asleep, or cut off from the server — it lets the entries go before
+ * another process may take them over.
  */
 import { TERMINAL_STATUSES, type Entry } from '../../shared/contract';
 import { backoffDelay } from './backoff';
-import { errorMessage } from './errors';
+import { classifyDbError, errorMessage } from './errors';
 import type { CoreEventEmitter } from './events';
+import { Lease } from './lease';
 import type { Logger } from './logger';
+import type { Clock } from './options';
 import { completionText, sleep, type Stage, type StageStep } from './pipeline';
-import type { Outcome, Store } from './store';
+import { takeoverGraceMs, type FinishResult, type Outcome, type WorkerStore } from './store';
+import { ERROR_TEXT_MAX, RESULT_TEXT_MAX, storableText } from './text';
 import type { Waker } from './waker';
 
 /** Pause after a failed store call before trying again. */
 const STORE_RETRY_MS = 1000;
-/** Error texts are kept on the row; a handler throwing megabytes must not bloat it. */
-const ERROR_TEXT_MAX = 2000;
+/** Once a batch has outcomes and a stage still runs this long after, the outcomes are written alone. */
+export const BATCH_FLUSH_MS = 250;
 
 export interface WorkerConfig {
   batchSize: number;
@@ -29,10 +38,14 @@ export interface WorkerConfig {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  stageTimeoutMs: number;
+  /** Shared server: locks expire, so heartbeat them and keep a lease. Exclusive driver: neither. */
+  leases: boolean;
+  clock: Clock;
 }
 
 export interface WorkerDeps {
-  store: Store;
+  store: WorkerStore;
   pipeline: readonly Stage[];
   steps: readonly StageStep[];
   config: WorkerConfig;
@@ -47,13 +60,21 @@ export interface WorkerDeps {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-class LockLost extends Error {
-  constructor() {
-    super('the lock on this entry was lost');
+/** Why a stage's signal was aborted; only `shutdown` gives the entry back with the attempt uncounted. */
+class StageStop extends Error {
+  constructor(readonly why: 'lock-lost' | 'lease-expired' | 'timeout' | 'shutdown') {
+    super(
+      {
+        'lock-lost': 'the lock on this entry was lost',
+        'lease-expired': 'the lock could not be renewed in time (asleep or cut off from the database)',
+        timeout: 'the stage ran past its time limit',
+        shutdown: 'shutting down',
+      }[why],
+    );
   }
 }
 
-type StageResult = { kind: 'outcome'; outcome: Outcome } | { kind: 'lost' } | { kind: 'aborted' };
+type StageResult = { kind: 'outcome'; outcome: Outcome } | { kind: 'lost' } | { kind: 'release' };
 
 export class WorkerLoop {
   constructor(
@@ -62,39 +83,34 @@ export class WorkerLoop {
   ) {}
 
   async run(): Promise<void> {
-    const { store, config, waker, stopSignal, abortSignal } = this.deps;
+    const { config, waker, stopSignal, abortSignal } = this.deps;
     let claimed: Entry[] = [];
     let pending: Outcome[] = [];
     // Entries this loop just moved to a next stage: the fused claim could not see them released
     // (same snapshot), so look again at once rather than idling with work on the table.
     let freedWork = 0;
+    let lease = new Lease(config.clock, config.lockTimeoutMs);
     for (;;) {
       // PGlite answers without real I/O, so a busy loop would chain microtasks forever and starve
       // timers (heartbeats, maintenance) and incoming IPC. Yield to the event loop once per round.
       await yieldToEventLoop();
       const stopping = stopSignal.aborted;
       if (pending.length > 0 || (!stopping && claimed.length === 0)) {
-        try {
-          const limit = stopping ? 0 : config.batchSize;
-          if (pending.length === 0) {
-            claimed = await store.claim(this.id, limit, config.lockTimeoutMs);
-          } else {
-            const res = await store.finishAndClaim(this.id, pending, limit, config.lockTimeoutMs);
-            pending = [];
-            claimed = res.claimed;
-            this.report(res.finished, res.lost);
-            freedWork = res.finished.filter((e) => !TERMINAL_STATUSES.includes(e.status)).length;
-            // Idle siblings can take the next stages now instead of at their next idle poll.
-            if (freedWork > 0) waker.wake(freedWork);
-          }
-        } catch (err) {
-          this.deps.logger.error('worker: store call failed; retrying', { worker: this.id, error: errorMessage(err) });
-          this.deps.events.emit('storeError', { workerId: this.id, error: errorMessage(err) });
+        const limit = stopping ? 0 : config.batchSize;
+        const claimLease = new Lease(config.clock, config.lockTimeoutMs);
+        const res = pending.length === 0 ? await this.tryClaim(limit) : await this.finish(pending, limit, []);
+        if (res === null) {
           // Past the grace period give up: the locks expire, or the next open releases them.
           if (abortSignal.aborted) return;
           await sleep(STORE_RETRY_MS, abortSignal).catch(() => undefined);
           continue;
         }
+        pending = [];
+        claimed = res.claimed;
+        lease = claimLease;
+        freedWork = res.finished.filter((e) => !TERMINAL_STATUSES.includes(e.status)).length;
+        // Idle siblings can take the next stages now instead of at their next idle poll.
+        if (freedWork > 0) waker.wake(freedWork);
         if (claimed.length > 0) this.deps.events.emit('claimed', { workerId: this.id, ids: claimed.map((e) => e.id) });
       }
       if (claimed.length === 0) {
@@ -107,9 +123,124 @@ export class WorkerLoop {
         continue;
       }
       freedWork = 0;
-      pending = await this.runBatch(claimed);
+      pending = await this.runBatch(claimed, lease);
       claimed = [];
     }
+  }
+
+  /** Runs each entry's stage by itself, one after another (after a crash: pool.ts). */
+  async runAlone(ids: readonly string[]): Promise<void> {
+    const { config, stopSignal, abortSignal, logger } = this.deps;
+    logger.info('worker: running the entries of an interrupted run one at a time', { worker: this.id, count: ids.length });
+    for (const id of ids) {
+      if (stopSignal.aborted) return;
+      const lease = new Lease(config.clock, config.lockTimeoutMs);
+      let claimed: Entry[];
+      try {
+        claimed = await this.deps.store.claimIds(this.id, [id]);
+      } catch (err) {
+        this.storeFailed(err);
+        continue;
+      }
+      if (claimed.length === 0) continue;
+      const outcomes = await this.runBatch(claimed, lease);
+      while (outcomes.length > 0 && (await this.finish(outcomes, 0, [])) === null) {
+        if (abortSignal.aborted) return;
+        await sleep(STORE_RETRY_MS, abortSignal).catch(() => undefined);
+      }
+    }
+  }
+
+  private async tryClaim(limit: number): Promise<FinishResult | null> {
+    try {
+      return { finished: [], lost: [], claimed: await this.deps.store.claim(this.id, limit) };
+    } catch (err) {
+      this.storeFailed(err);
+      return null;
+    }
+  }
+
+  /**
+   * Writes outcomes (and claims up to `limit`), surviving what a real server does: a failure with no
+   * clear answer is settled by reading the rows back before anything is sent again (the statement
+   * may have committed), and a statement refused for its content is split so one entry's outcome
+   * cannot wedge the rest. null: the store is unavailable; the caller pauses and calls again.
+   */
+  private async finish(outcomes: readonly Outcome[], limit: number, held: readonly string[]): Promise<FinishResult | null> {
+    const { store } = this.deps;
+    let res: FinishResult;
+    try {
+      res = await store.finishAndClaim(this.id, outcomes, limit);
+    } catch (err) {
+      if (classifyDbError(err) === 'content') return this.finishOneByOne(outcomes, limit, held);
+      this.storeFailed(err);
+      await sleep(STORE_RETRY_MS, this.deps.abortSignal).catch(() => undefined);
+      try {
+        const settled = await store.settle(this.id, outcomes, held);
+        if (settled === null) return null;
+        res = settled;
+        this.deps.logger.info('worker: a write whose reply was lost had committed; carrying on from it', { worker: this.id });
+      } catch (again) {
+        this.storeFailed(again);
+        return null;
+      }
+    }
+    this.report(res.finished, res.lost);
+    return res;
+  }
+
+  /** One refused outcome must not hold the others: write each alone, failing the entry whose own is refused. */
+  private async finishOneByOne(outcomes: readonly Outcome[], limit: number, held: readonly string[]): Promise<FinishResult | null> {
+    const total: FinishResult = { finished: [], lost: [], claimed: [] };
+    for (const o of outcomes) {
+      const res = await this.finishAlone(o, held);
+      if (res === null) break;
+      total.finished.push(...res.finished);
+      total.lost.push(...res.lost);
+    }
+    this.report(total.finished, total.lost);
+    if (limit > 0) {
+      const more = await this.tryClaim(limit);
+      if (more) total.claimed = more.claimed;
+    }
+    return total;
+  }
+
+  /**
+   * Writes one outcome, whatever it takes: refused for its content, the entry is FAILED with the
+   * database's reason instead (and released if even that is refused); unanswered, it is settled
+   * before it is sent again, so one already written is not reported as a lost lock. null only once
+   * shutdown is past its grace: the entry's lock is then left to the next open or its expiry.
+   */
+  private async finishAlone(first: Outcome, held: readonly string[]): Promise<FinishResult | null> {
+    const { store, logger, abortSignal } = this.deps;
+    let outcome = first;
+    for (;;) {
+      try {
+        return await store.finishAndClaim(this.id, [outcome], 0);
+      } catch (err) {
+        if (classifyDbError(err) === 'content') {
+          logger.error('worker: the database refused a stage outcome', { worker: this.id, entry: outcome.id, error: errorMessage(err) });
+          if (outcome !== first) {
+            await store.release(this.id, [outcome.id]).catch(() => undefined);
+            return { finished: [], lost: [], claimed: [] };
+          }
+          const error = storableText(`Entryflow could not store this stage's outcome, so the entry was failed: ${errorMessage(err)}`, ERROR_TEXT_MAX);
+          outcome = { ...outcome, to: 'FAILED', result: null, error, delayMs: 0 };
+          continue;
+        }
+        this.storeFailed(err);
+        if (abortSignal.aborted) return null;
+        await sleep(STORE_RETRY_MS, abortSignal).catch(() => undefined);
+        const settled = await store.settle(this.id, [outcome], held).catch(() => null);
+        if (settled !== null) return { ...settled, claimed: [] };
+      }
+    }
+  }
+
+  private storeFailed(err: unknown): void {
+    this.deps.logger.error('worker: store call failed; retrying', { worker: this.id, error: errorMessage(err) });
+    this.deps.events.emit('storeError', { workerId: this.id, error: errorMessage(err) });
   }
 
   private report(finished: readonly Entry[], lost: readonly string[]): void {
@@ -120,51 +251,95 @@ export class WorkerLoop {
     }
   }
 
-  /** Runs the stage of every claimed entry at once, heartbeating their locks meanwhile. */
-  private async runBatch(batch: readonly Entry[]): Promise<Outcome[]> {
+  /**
+   * Runs the stage of every claimed entry at once. Returns the outcomes still to write; outcomes
+   * that came early are written meanwhile if another stage lags (BATCH_FLUSH_MS).
+   */
+  private async runBatch(batch: readonly Entry[], lease: Lease): Promise<Outcome[]> {
     const { store, config } = this.deps;
     const controllers = new Map(batch.map((e) => [e.id, new AbortController()]));
-    const onAbort = () => {
-      for (const c of controllers.values()) c.abort(new Error('shutting down'));
+    const stopAll = (why: StageStop['why']) => {
+      for (const c of controllers.values()) if (!c.signal.aborted) c.abort(new StageStop(why));
     };
+    const onAbort = () => stopAll('shutdown');
     this.deps.abortSignal.addEventListener('abort', onAbort, { once: true });
     if (this.deps.abortSignal.aborted) onAbort();
 
-    // Renew at a third of the timeout, so two missed beats still leave the lock alive.
-    const beat = setInterval(() => {
-      const running = [...controllers].filter(([, c]) => !c.signal.aborted).map(([id]) => id);
-      store.heartbeat(this.id, running).then(
-        (held) => {
-          const still = new Set(held);
-          for (const id of running) if (!still.has(id)) controllers.get(id)?.abort(new LockLost());
-        },
-        (err: unknown) => this.deps.logger.warn('worker: heartbeat failed', { worker: this.id, error: errorMessage(err) }),
+    const running = new Set(batch.map((e) => e.id));
+    const ready: Outcome[] = [];
+    const release: string[] = [];
+    let changed: () => void = () => undefined;
+    const settled = batch.map((entry) =>
+      this.runStage(entry, controllers.get(entry.id) as AbortController, lease).then((r) => {
+        running.delete(entry.id);
+        if (r.kind === 'outcome') ready.push(r.outcome);
+        else if (r.kind === 'release') release.push(entry.id);
+        else this.report([], [entry.id]);
+        changed();
+      }),
+    );
+
+    const timers: NodeJS.Timeout[] = [];
+    if (config.leases) {
+      // Renew at a third of the timeout, so two missed beats still leave the lock alive, and at least
+      // twice per takeover grace: when only the server's clock jumped, the lock looks expired and gets
+      // a takeover request (store.ts), which only a beat landing within the grace clears. At a third
+      // of the timeout (40 s against a 10 s grace by default) a live loop lost its entry 3 times in 4.
+      timers.push(
+        setInterval(() => {
+          if (lease.expired()) {
+            stopAll('lease-expired');
+            return;
+          }
+          const ids = [...running];
+          const sentAt = lease.now();
+          store.heartbeat(this.id, ids).then(
+            (held) => {
+              lease.renewed(sentAt);
+              const still = new Set(held);
+              for (const id of ids) if (!still.has(id)) controllers.get(id)?.abort(new StageStop('lock-lost'));
+            },
+            (err: unknown) => this.deps.logger.warn('worker: heartbeat failed', { worker: this.id, error: errorMessage(err) }),
+          );
+        }, Math.max(10, Math.floor(Math.min(config.lockTimeoutMs / 3, takeoverGraceMs(config.lockTimeoutMs) / 2)))),
+        // The lease is checked far more often than the heartbeat: a clock step or a wake-up from sleep
+        // is seen within a tick, well inside the takeover grace others must wait (store.ts).
+        setInterval(() => {
+          if (lease.expired()) stopAll('lease-expired');
+        }, lease.checkEveryMs),
       );
-    }, Math.max(10, Math.floor(config.lockTimeoutMs / 3)));
+    }
 
     try {
-      const results = await Promise.all(batch.map((entry) => this.runStage(entry, controllers.get(entry.id) as AbortController)));
-      const outcomes: Outcome[] = [];
-      const release: string[] = [];
-      batch.forEach((entry, i) => {
-        const r = results[i] as StageResult;
-        if (r.kind === 'outcome') outcomes.push(r.outcome);
-        else if (r.kind === 'aborted') release.push(entry.id);
-        else this.report([], [entry.id]);
-      });
+      for (;;) {
+        const all = Promise.all(settled);
+        if (running.size === 0) {
+          await all;
+          break;
+        }
+        const progressed = new Promise<'progress'>((r) => (changed = () => r('progress')));
+        // Only a lag flushes: stages that end together are written together, in one statement.
+        const why = await (ready.length > 0 ? Promise.race([progressed, sleep(BATCH_FLUSH_MS).then(() => 'lag' as const)]) : progressed);
+        if (why === 'lag' && running.size > 0 && ready.length > 0 && !this.deps.abortSignal.aborted) {
+          // A stage lags: write what is done now rather than holding it hostage.
+          const early = ready.splice(0);
+          const res = await this.finish(early, 0, [...running]);
+          if (res === null) ready.unshift(...early);
+        }
+      }
       if (release.length > 0) {
         await store.release(this.id, release).catch((err: unknown) =>
           this.deps.logger.warn('worker: release failed; the locks will expire', { worker: this.id, error: errorMessage(err) }),
         );
       }
-      return outcomes;
+      return ready;
     } finally {
-      clearInterval(beat);
+      for (const t of timers) clearInterval(t);
       this.deps.abortSignal.removeEventListener('abort', onAbort);
     }
   }
 
-  private async runStage(entry: Entry, controller: AbortController): Promise<StageResult> {
+  private async runStage(entry: Entry, controller: AbortController, lease: Lease): Promise<StageResult> {
     const { steps, pipeline, config } = this.deps;
     const index = steps.findIndex((s) => s.from === entry.status);
     const step = steps[index];
@@ -176,29 +351,55 @@ export class WorkerLoop {
         outcome: { id: entry.id, from: entry.status, to: 'FAILED', progress: entry.progress, result: null, error: `No stage handles status ${entry.status} in this pipeline.`, delayMs: 0 },
       };
     }
+    const { signal } = controller;
+    // Any abort ends the wait at once, even for a stage that ignores its signal.
+    const ended = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    const timer = setTimeout(() => controller.abort(new StageStop('timeout')), config.stageTimeoutMs);
+    let failure: unknown;
+    let returned: unknown;
     try {
-      const returned = await stage.run({ entry, stage: index, signal: controller.signal });
-      if (controller.signal.aborted) return controller.signal.reason instanceof LockLost ? { kind: 'lost' } : { kind: 'aborted' };
-      const result = step.to === 'COMPLETED' ? (typeof returned === 'string' ? returned : completionText(entry, steps.length, new Date())) : null;
-      return { kind: 'outcome', outcome: { id: entry.id, from: step.from, to: step.to, progress: step.progress, result, error: null, delayMs: 0 } };
+      returned = await Promise.race([stage.run({ entry, stage: index, signal }), ended]);
     } catch (err) {
-      if (controller.signal.aborted) return controller.signal.reason instanceof LockLost ? { kind: 'lost' } : { kind: 'aborted' };
-      const error = (errorMessage(err) || 'stage failed without a message').slice(0, ERROR_TEXT_MAX);
-      const final = entry.attempts >= config.maxAttempts;
-      this.deps.events.emit('attemptFailed', { workerId: this.id, entryId: entry.id, attempt: entry.attempts, error, final });
-      this.deps.logger.warn('worker: stage attempt failed', { worker: this.id, entry: entry.id, attempt: entry.attempts, error, final });
-      return {
-        kind: 'outcome',
-        outcome: {
-          id: entry.id,
-          from: step.from,
-          to: final ? 'FAILED' : step.from,
-          progress: entry.progress,
-          result: null,
-          error,
-          delayMs: final ? 0 : backoffDelay(entry.attempts, config.backoffBaseMs, config.backoffMaxMs),
-        },
-      };
+      failure = err;
+    } finally {
+      clearTimeout(timer);
     }
+    // A stage that resumed from sleep before any timer ran: its lease decides, not its result.
+    if (!signal.aborted && config.leases && lease.expired()) controller.abort(new StageStop('lease-expired'));
+    if (signal.aborted) {
+      const why = signal.reason instanceof StageStop ? signal.reason.why : 'shutdown';
+      if (why === 'lock-lost') return { kind: 'lost' };
+      // Shutdown, or a lease let go: given back (fenced, so a no-op if already taken over).
+      if (why !== 'timeout') return { kind: 'release' };
+      failure = new Error(`Stage ${index + 1} ran longer than its limit of ${formatMs(config.stageTimeoutMs)} and was stopped.`);
+    }
+    if (failure === undefined) {
+      const result =
+        step.to === 'COMPLETED' ? storableText(typeof returned === 'string' ? returned : completionText(entry, steps.length, new Date()), RESULT_TEXT_MAX) : null;
+      return { kind: 'outcome', outcome: { id: entry.id, from: step.from, to: step.to, progress: step.progress, result, error: null, delayMs: 0 } };
+    }
+    const error = storableText(errorMessage(failure) || 'stage failed without a message', ERROR_TEXT_MAX);
+    const final = entry.attempts >= config.maxAttempts;
+    this.deps.events.emit('attemptFailed', { workerId: this.id, entryId: entry.id, attempt: entry.attempts, error, final });
+    this.deps.logger.warn('worker: stage attempt failed', { worker: this.id, entry: entry.id, attempt: entry.attempts, error, final });
+    return {
+      kind: 'outcome',
+      outcome: {
+        id: entry.id,
+        from: step.from,
+        to: final ? 'FAILED' : step.from,
+        progress: entry.progress,
+        result: null,
+        error,
+        delayMs: final ? 0 : backoffDelay(entry.attempts, config.backoffBaseMs, config.backoffMaxMs),
+      },
+    };
   }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

@@ -63,9 +63,11 @@ export interface ChildCore {
   kill(): Promise<void>;
 }
 
-export function spawnChildCore(mode: 'work' | 'open' | 'close', dataDir: string, stageDelayMs = 20): ChildCore {
+/** `env` is added to this process's environment (child-core.ts reads CHILD_* settings from it). */
+export function spawnChildCore(mode: 'work' | 'open' | 'close' | 'poison', dataDir: string, stageDelayMs = 20, env: Record<string, string> = {}): ChildCore {
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, dataDir, String(stageDelayMs)], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const acked: string[] = [];
