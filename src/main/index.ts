@@ -3,6 +3,7 @@
  *   1. open the core (migrates, rescues stale claims, starts the pool)
  *   2. register every IPC handler
  *   3. serve the renderer and create the window
+ *   4. start the update checks (never in development; see updates/updater.ts)
  * A core that cannot open shows a dialog naming the reason and the data folder, then exits.
  */
 import { dirname } from 'node:path';
@@ -20,6 +21,7 @@ import { buildMenuTemplate } from './menu';
 import { DATA_DIR_ENV, logDirFor, resolveAppPaths, type AppPaths } from './paths';
 import { createQuitController } from './quit';
 import { APP_ENTRY_URL, rendererOrigin } from './url-policy';
+import { createAppUpdater } from './updates/start';
 import { createMainWindow } from './window';
 
 /** Lets tests and side-by-side profiles run without sharing the single-instance lock or logs. */
@@ -148,20 +150,30 @@ async function boot(): Promise<void> {
       if (problem !== '') log.warn(`Could not open ${folder}: ${problem}`);
     });
   };
+  const updater = await createAppUpdater({ app, net, window: () => mainWindow, log });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
-      buildMenuTemplate(process.platform, app.getName(), {
-        about: () => void about(),
-        openDataFolder: () => {
-          openFolder(paths.dataDir);
+      buildMenuTemplate(
+        process.platform,
+        app.getName(),
+        {
+          about: () => void about(),
+          openDataFolder: () => {
+            openFolder(paths.dataDir);
+          },
+          openLogFolder: () => {
+            openFolder(logDir);
+          },
+          checkForUpdates: () => void updater.checkFromMenu(),
+          setAutomaticUpdates: (enabled) => void updater.setAutomatic(enabled),
         },
-        openLogFolder: () => {
-          openFolder(logDir);
-        },
-      }),
+        { automaticUpdates: updater.automatic() },
+      ),
     ),
   );
   openWindow(paths);
+  // 4. After the window: a slow or absent network must never delay it.
+  updater.start();
   app.on('activate', () => {
     // macOS keeps the app (and its pool) running with no window; the dock icon brings it back.
     if (mainWindow === undefined && quit.state() === 'running') openWindow(paths);
