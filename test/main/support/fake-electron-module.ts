@@ -13,6 +13,7 @@ type IpcHandler = (event: unknown, payload: unknown) => Promise<Envelope<unknown
 export function createFakeElectron(options: { userData: string; appPath: string }) {
   const steps: string[] = [];
   const appListeners = new Map<string, Listener[]>();
+  const powerListeners = new Map<string, Listener[]>();
   const ipcHandlers = new Map<string, IpcHandler>();
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => {
@@ -44,6 +45,7 @@ export function createFakeElectron(options: { userData: string; appPath: string 
       return app;
     },
     quit: vi.fn<Listener>(),
+    relaunch: vi.fn<Listener>(),
     exit: vi.fn((code: number) => {
       resolveExit(code);
     }),
@@ -63,6 +65,11 @@ export function createFakeElectron(options: { userData: string; appPath: string 
       registerSchemesAsPrivileged: vi.fn<Listener>(),
       handle: vi.fn(() => steps.push('protocol')),
     },
+    powerMonitor: {
+      on: (event: string, listener: Listener) => {
+        powerListeners.set(event, [...(powerListeners.get(event) ?? []), listener]);
+      },
+    },
     Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: vi.fn<Listener>() },
     net: { fetch: vi.fn<Listener>() },
     shell: { openPath: vi.fn(() => Promise.resolve('')), openExternal: vi.fn(() => Promise.resolve()) },
@@ -81,6 +88,11 @@ export function createFakeElectron(options: { userData: string; appPath: string 
     emitApp(event: string, ...args: unknown[]) {
       for (const listener of appListeners.get(event) ?? []) listener(...args);
     },
+    /** powerMonitor's events ('shutdown', 'suspend', 'resume'); Electron 45 types their listeners with no arguments. */
+    emitPower(event: string) {
+      for (const listener of powerListeners.get(event) ?? []) listener();
+    },
+    powerListeners,
   };
 }
 
