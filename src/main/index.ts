@@ -169,9 +169,8 @@ async function boot(): Promise<void> {
   // 3. Serve the built renderer and open the window: it shows while the data opens.
   registerAppProtocol(protocol, paths.rendererDir, contentSecurityPolicyFor(undefined), (url) => net.fetch(url));
   const window = openWindow(paths);
-  const loaded = pageLoaded(window);
-  // Settled by the smoke run below, or never looked at; it must not count as unhandled.
-  loaded.catch(() => undefined);
+  // Listening from the start: the page may finish loading before the core has opened.
+  const loaded = smoke ? pageLoaded(window) : undefined;
 
   // 4. Open the core: migrations, stale-claim rescue and the worker pool all happen inside openCore.
   const opening = openCore({
@@ -183,7 +182,7 @@ async function boot(): Promise<void> {
   });
   core.attach(opening);
 
-  if (smoke && probe !== undefined) {
+  if (probe !== undefined && loaded !== undefined) {
     void runSmoke({
       pageLoaded: loaded,
       core: opening,
