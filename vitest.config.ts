@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'core',
-          include: ['test/core/**/*.test.ts', 'test/main/**/*.test.ts', 'test/shared/**/*.test.ts'],
+          include: ['test/core/**/*.test.ts', 'test/main/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/scripts/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,

@@ -1,16 +1,21 @@
 /**
- * Main process entry. Boot order (each step only after the previous succeeded):
- *   1. open the core (migrates, rescues stale claims, starts the pool)
- *   2. register every IPC handler
+ * Main process entry. Boot order, so that a window is on screen while the data opens:
+ *   1. resolve the paths (a bad configuration: dialog naming it, exit 1)
+ *   2. register every IPC handler, against the core that is about to open (pending-core.ts: calls
+ *      made before it is open wait for it, then answer UNAVAILABLE saying it is still starting)
  *   3. serve the renderer and create the window
- * A core that cannot open shows a dialog naming the reason and the data folder, then exits.
+ *   4. open the core (migrates, rescues stale claims, starts the pool); if it cannot open, the
+ *      window's calls say why and a dialog names the reason and the data folder, then exit
+ *   5. the menu, then the update checks (never in development or smoke mode; see updates/updater.ts)
+ * Smoke mode (smoke.ts, ENTRYFLOW_SMOKE_TEST=1) checks window, core and page, prints one JSON line
+ * and exits 0 or 1 without ever showing a dialog.
  */
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, net, protocol, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, net, powerMonitor, protocol, shell } from 'electron';
 import { openCore } from './core/index';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol';
-import type { CorePort } from './core-port';
 import { coreLogger } from './core-logger';
 import { contentSecurityPolicyFor } from './csp';
 import { showAbout, showFatalError, showStartupFailure } from './dialogs';
@@ -18,8 +23,11 @@ import { registerIpc } from './ipc';
 import { logFilePath, setUpLog } from './log';
 import { buildMenuTemplate } from './menu';
 import { DATA_DIR_ENV, logDirFor, resolveAppPaths, type AppPaths } from './paths';
+import { createPendingCore } from './pending-core';
 import { createQuitController } from './quit';
+import { createSmokeProbe, isSmokeRun, runSmoke, SMOKE_RESULT_ENV, type SmokeResult } from './smoke';
 import { APP_ENTRY_URL, rendererOrigin } from './url-policy';
+import { createAppUpdater } from './updates/start';
 import { createMainWindow } from './window';
 
 /** Lets tests and side-by-side profiles run without sharing the single-instance lock or logs. */
@@ -37,14 +45,14 @@ const logDir = logDirFor(app.getPath('userData'));
 const log = setUpLog(logDir, app.isPackaged);
 const logFile = logFilePath(logDir);
 
+const smoke = isSmokeRun(process.env);
+const probe = smoke ? createSmokeProbe() : undefined;
+/** What the IPC handlers answer from: waits for the core while it opens. */
+const core = createPendingCore();
 let mainWindow: BrowserWindow | undefined;
-let coreOpening: Promise<CorePort | undefined> = Promise.resolve(undefined);
 
 const quit = createQuitController({
-  closeCore: async () => {
-    const core = await coreOpening;
-    await core?.close();
-  },
+  closeCore: () => core.close(),
   exit: (code) => {
     app.exit(code);
   },
@@ -58,13 +66,58 @@ function focusWindow(): void {
   mainWindow.focus();
 }
 
-function openWindow(paths: AppPaths): void {
+let smokeFinished = false;
+/** Smoke mode's only output: one JSON line on stdout (and in the result file), then exit 0 or 1. */
+function finishSmoke(result: SmokeResult): void {
+  if (smokeFinished) return;
+  smokeFinished = true;
+  const line = JSON.stringify(result);
+  if (result.smoke === 'passed') log.info(`Smoke test passed: ${line}`);
+  else log.error(`Smoke test failed: ${line}`);
+  process.stdout.write(`${line}\n`);
+  const resultFile = process.env[SMOKE_RESULT_ENV];
+  if (resultFile !== undefined && resultFile !== '') {
+    try {
+      writeFileSync(resultFile, `${line}\n`);
+    } catch (error) {
+      log.error(`Could not write the smoke result to ${resultFile}`, error);
+    }
+  }
+  void quit.requestQuit(`smoke test ${result.smoke}`, result.smoke === 'passed' ? 0 : 1);
+}
+
+function failSmoke(error: unknown): void {
+  finishSmoke({
+    smoke: 'failed',
+    step: 'window',
+    ms: 0,
+    version: app.getVersion(),
+    platform: process.platform,
+    arch: process.arch,
+    error: error instanceof Error ? error.message : String(error),
+  });
+}
+
+/** Resolves once our page has loaded in the window; rejects when the main frame failed to load. */
+function pageLoaded(window: BrowserWindow): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    window.webContents.on('did-finish-load', () => {
+      resolve();
+    });
+    window.webContents.on('did-fail-load', (_event, code, description, url, isMainFrame) => {
+      if (isMainFrame) reject(new Error(`the window could not load ${url}: ${description} (${String(code)})`));
+    });
+  });
+}
+
+function openWindow(paths: AppPaths): BrowserWindow {
   const allowedOrigin = rendererOrigin(paths.devServerUrl);
+  const entryUrl = paths.devServerUrl ?? APP_ENTRY_URL;
   const window = createMainWindow(
     { BrowserWindow, shell },
     {
       preloadPath: paths.preloadPath,
-      entryUrl: paths.devServerUrl ?? APP_ENTRY_URL,
+      entryUrl,
       allowedOrigin,
       csp: contentSecurityPolicyFor(paths.devServerUrl === undefined ? undefined : allowedOrigin),
       log,
@@ -74,10 +127,16 @@ function openWindow(paths: AppPaths): void {
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = undefined;
   });
-  window.loadURL(paths.devServerUrl ?? APP_ENTRY_URL).catch((error: unknown) => {
-    log.error('The window failed to load its page', error);
-    showFatalError(error, logFile);
+  // Windows only, and there before-quit never fires: once this is raised the session ends regardless.
+  window.on('session-end', (event) => {
+    quit.onSessionEnd(`Windows is ending the session: ${event.reasons.join(', ') || 'no reason given'}`);
   });
+  window.loadURL(entryUrl).catch((error: unknown) => {
+    log.error('The window failed to load its page', error);
+    if (smoke) failSmoke(error);
+    else showFatalError(error, logFile);
+  });
+  return window;
 }
 
 async function boot(): Promise<void> {
@@ -93,13 +152,27 @@ async function boot(): Promise<void> {
     });
   } catch (error) {
     log.error('Invalid paths configuration', error);
+    if (smoke) {
+      failSmoke(error);
+      return;
+    }
     await showStartupFailure(error, { dataDir: process.env[DATA_DIR_ENV] ?? app.getPath('userData'), logFile, databaseUrl: undefined });
     await quit.requestQuit('invalid configuration', 1);
     return;
   }
-  log.info(`Entryflow ${app.getVersion()} starting; data folder ${paths.dataDir}`);
+  log.info(`Entryflow ${app.getVersion()} starting; data folder ${paths.dataDir}${smoke ? ' (smoke test)' : ''}`);
 
-  // 1. Open the core: migrations, stale-claim rescue and the worker pool all happen inside openCore.
+  // 2. Every handler exists before any page could call it; until the core is open they wait for it.
+  const allowedOrigin = rendererOrigin(paths.devServerUrl);
+  registerIpc(ipcMain, probe?.tap(core) ?? core, { webContentsId: () => mainWindow?.webContents.id, allowedOrigin }, log);
+
+  // 3. Serve the built renderer and open the window: it shows while the data opens.
+  registerAppProtocol(protocol, paths.rendererDir, contentSecurityPolicyFor(undefined), (url) => net.fetch(url));
+  const window = openWindow(paths);
+  // Listening from the start: the page may finish loading before the core has opened.
+  const loaded = smoke ? pageLoaded(window) : undefined;
+
+  // 4. Open the core: migrations, stale-claim rescue and the worker pool all happen inside openCore.
   const opening = openCore({
     dataDir: paths.dataDir,
     databaseUrl: paths.databaseUrl,
@@ -107,34 +180,21 @@ async function boot(): Promise<void> {
     templateArchive: paths.templateArchive,
     logger: coreLogger(log),
   });
-  // A quit during opening must still close the core once it exists.
-  coreOpening = opening.then(
-    (core) => core,
-    () => undefined,
-  );
-  let core: CorePort;
-  try {
-    core = await opening;
-  } catch (error) {
-    log.error('The core could not open', error);
-    const choice = await showStartupFailure(error, { dataDir: paths.dataDir, logFile, databaseUrl: paths.databaseUrl });
-    if (choice === 'relaunch') {
-      log.warn('Data folder kept aside on the user\'s request; relaunching with a fresh one');
-      app.relaunch();
-      await quit.requestQuit('relaunch with a fresh data folder', 0);
-      return;
-    }
-    await quit.requestQuit('core failed to open', 1);
-    return;
+  core.attach(opening);
+
+  if (probe !== undefined && loaded !== undefined) {
+    void runSmoke({
+      pageLoaded: loaded,
+      core: opening,
+      reload: () => {
+        window.webContents.reload();
+      },
+      probe,
+      about: { version: app.getVersion(), platform: process.platform, arch: process.arch },
+    }).then(finishSmoke);
   }
-  if (quit.state() !== 'running') return;
 
-  // 2. Every handler exists before any page could call it.
-  const allowedOrigin = rendererOrigin(paths.devServerUrl);
-  registerIpc(ipcMain, core, { webContentsId: () => mainWindow?.webContents.id, allowedOrigin }, log);
-
-  // 3. Serve the built renderer and open the window.
-  registerAppProtocol(protocol, paths.rendererDir, contentSecurityPolicyFor(undefined), (url) => net.fetch(url));
+  // 5. The menu; the update checks start after the window, so a slow or absent network never delays it.
   const about = () =>
     showAbout(mainWindow, {
       appName: app.getName(),
@@ -148,39 +208,66 @@ async function boot(): Promise<void> {
       if (problem !== '') log.warn(`Could not open ${folder}: ${problem}`);
     });
   };
+  const updater = await createAppUpdater({ app, net, window: () => mainWindow, log });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
-      buildMenuTemplate(process.platform, app.getName(), {
-        about: () => void about(),
-        openDataFolder: () => {
-          openFolder(paths.dataDir);
+      buildMenuTemplate(
+        process.platform,
+        app.getName(),
+        {
+          about: () => void about(),
+          openDataFolder: () => {
+            openFolder(paths.dataDir);
+          },
+          openLogFolder: () => {
+            openFolder(logDir);
+          },
+          checkForUpdates: () => void updater.checkFromMenu(),
+          setAutomaticUpdates: (enabled) => void updater.setAutomatic(enabled),
         },
-        openLogFolder: () => {
-          openFolder(logDir);
-        },
-      }),
+        { automaticUpdates: updater.automatic() },
+      ),
     ),
   );
-  openWindow(paths);
+  if (!smoke) updater.start();
   app.on('activate', () => {
     // macOS keeps the app (and its pool) running with no window; the dock icon brings it back.
     if (mainWindow === undefined && quit.state() === 'running') openWindow(paths);
   });
+
+  try {
+    await opening;
+  } catch (error) {
+    log.error('The core could not open', error);
+    // Smoke mode reports it (runSmoke fails at the core step) and exits 1 with no dialog.
+    if (smoke || quit.state() !== 'running') return;
+    const choice = await showStartupFailure(error, { dataDir: paths.dataDir, logFile, databaseUrl: paths.databaseUrl });
+    if (choice === 'relaunch') {
+      log.warn('Data folder kept aside on the user\'s request; relaunching with a fresh one');
+      app.relaunch();
+      await quit.requestQuit('relaunch with a fresh data folder', 0);
+      return;
+    }
+    await quit.requestQuit('core failed to open', 1);
+  }
 }
 
 process.on('uncaughtException', (error) => {
   log.error('Uncaught exception in main', error);
-  showFatalError(error, logFile);
+  if (smoke) failSmoke(error);
+  else showFatalError(error, logFile);
 });
 process.on('unhandledRejection', (reason) => {
   log.error('Unhandled rejection in main', reason);
-  showFatalError(reason, logFile);
+  if (smoke) failSmoke(reason);
+  else showFatalError(reason, logFile);
 });
 
 if (!app.requestSingleInstanceLock()) {
-  // Another Entryflow owns this profile; it was told (second-instance) and will focus itself.
+  // Another Entryflow owns this profile; it was told (second-instance) and brings its window forward.
   app.exit(0);
 } else {
+  // The window exists from the start of boot, so a second launch always has something to focus.
   app.on('second-instance', focusWindow);
   app.on('before-quit', (event) => {
     quit.onBeforeQuit(event);
@@ -195,9 +282,26 @@ if (!app.requestSingleInstanceLock()) {
   });
   app
     .whenReady()
-    .then(boot)
+    .then(() => {
+      // macOS and Linux: shutdown, restart or log-off. Never prevented: that would hold up the OS.
+      powerMonitor.on('shutdown', () => {
+        quit.onSessionEnd('the system is shutting down, restarting or logging out');
+      });
+      // The core copes with sleep by itself (locks expire on a clock it can trust); this is for the log.
+      powerMonitor.on('suspend', () => {
+        log.info('The system is going to sleep');
+      });
+      powerMonitor.on('resume', () => {
+        log.info('The system woke up');
+      });
+      return boot();
+    })
     .catch((error: unknown) => {
       log.error('Startup failed', error);
+      if (smoke) {
+        failSmoke(error);
+        return;
+      }
       showFatalError(error, logFile);
       void quit.requestQuit('startup failed', 1);
     });

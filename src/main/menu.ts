@@ -8,11 +8,28 @@ export interface MenuActions {
   about(): void;
   openDataFolder(): void;
   openLogFolder(): void;
+  checkForUpdates(): void;
+  /** The checkbox's new state; Electron flips `checked` before calling click. */
+  setAutomaticUpdates(enabled: boolean): void;
 }
 
-export function buildMenuTemplate(platform: NodeJS.Platform, appName: string, actions: MenuActions): MenuItemConstructorOptions[] {
+export interface MenuState {
+  /** Initial state of "Check for Updates Automatically" (settings.json updates.enabled). */
+  automaticUpdates: boolean;
+}
+
+export function buildMenuTemplate(platform: NodeJS.Platform, appName: string, actions: MenuActions, state: MenuState): MenuItemConstructorOptions[] {
   const isMac = platform === 'darwin';
   const about: MenuItemConstructorOptions = { label: `About ${appName}`, click: () => { actions.about(); } };
+  const updates: MenuItemConstructorOptions[] = [
+    { label: 'Check for Updates…', click: () => { actions.checkForUpdates(); } },
+    {
+      label: 'Check for Updates Automatically',
+      type: 'checkbox',
+      checked: state.automaticUpdates,
+      click: (item) => { actions.setAutomaticUpdates(item.checked); },
+    },
+  ];
   const folders: MenuItemConstructorOptions[] = [
     { label: 'Open Data Folder', click: () => { actions.openDataFolder(); } },
     { label: 'Open Log Folder', click: () => { actions.openLogFolder(); } },
@@ -21,14 +38,14 @@ export function buildMenuTemplate(platform: NodeJS.Platform, appName: string, ac
   if (!isMac) {
     return [
       { label: '&File', submenu: [...folders, { type: 'separator' }, { role: 'quit', label: 'Quit' }] },
-      { label: '&Help', submenu: [about] },
+      { label: '&Help', submenu: [...updates, { type: 'separator' }, about] },
     ];
   }
   // macOS expects the app menu first and Edit/View so copy, paste and reload work as everywhere else.
   return [
     {
       label: appName,
-      submenu: [about, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
+      submenu: [about, ...updates, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
     },
     { label: 'File', submenu: [...folders, { type: 'separator' }, { role: 'close' }] },
     { role: 'editMenu' },

@@ -42,6 +42,30 @@ export function isAppUrl(url: string, allowedOrigin: string): boolean {
   return originOf(url) === allowedOrigin;
 }
 
+/** The URL with any fragment dropped, normalised by the URL parser; null when unparsable. */
+function withoutFragment(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  parsed.hash = '';
+  return parsed.href;
+}
+
+/**
+ * Whether a navigation the page started is a reload of our own page: to the URL the page is on now
+ * (location.reload(), Vite's full reload) or to the app's entry URL, on our origin, whatever the
+ * fragment. Electron reports such a reload to will-navigate like any other navigation
+ * (isSameDocument is always false there), so this is the only way to tell it from leaving the page.
+ */
+export function isReloadOfAppPage(target: string, current: string, entryUrl: string, allowedOrigin: string): boolean {
+  if (!isAppUrl(target, allowedOrigin)) return false;
+  const page = withoutFragment(target);
+  return page !== null && (page === withoutFragment(current) || page === withoutFragment(entryUrl));
+}
+
 /** Only https, only to an origin the app names; credentials in the URL are refused outright. */
 export function isAllowedExternalUrl(url: string, allowedOrigins: readonly string[] = EXTERNAL_ORIGINS): boolean {
   let parsed: URL;

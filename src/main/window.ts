@@ -7,7 +7,7 @@
  */
 import type { BrowserWindow, Session, Shell, WebContents } from 'electron';
 import { withCspHeader } from './csp';
-import { isAllowedExternalUrl, isAppUrl } from './url-policy';
+import { isAllowedExternalUrl, isAppUrl, isReloadOfAppPage } from './url-policy';
 import { secureWebPreferences } from './web-preferences';
 
 export interface WindowElectron {
@@ -57,13 +57,14 @@ export function hardenWebContents(webContents: WebContents, options: MainWindowO
     return { action: 'deny' };
   });
   webContents.on('will-navigate', (event) => {
-    // In-page (hash) navigation of our own page is allowed; anything that replaces the page is not.
-    if (event.isSameDocument && isAppUrl(event.url, options.allowedOrigin)) return;
+    // Raised for every main-frame navigation the page starts, its own reloads included (the error
+    // screen's Reload button, Vite's full reload); in-page (hash) navigation never gets here. So a
+    // reload of our page goes through and anything that would replace it with another is refused.
+    if (isReloadOfAppPage(event.url, webContents.getURL(), options.entryUrl, options.allowedOrigin)) return;
     event.preventDefault();
     openIfAllowed(event.url);
   });
   webContents.on('will-frame-navigate', (event) => {
-    if (event.isSameDocument && isAppUrl(event.url, options.allowedOrigin)) return;
     if (event.isMainFrame) return; // handled by will-navigate above
     event.preventDefault();
     options.log.warn(`Blocked a subframe navigating to ${event.url}`);

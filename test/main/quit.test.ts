@@ -11,6 +11,7 @@ function harness(closeCore: () => Promise<void>) {
     exit,
     log: { info: vi.fn(), error: logError },
     deadlineMs: 500,
+    sessionDeadlineMs: 50,
     setTimer: (fn, ms) => {
       const timer = { fn, ms, cancelled: false };
       timers.push(timer);
@@ -22,7 +23,7 @@ function harness(closeCore: () => Promise<void>) {
 
 const deferred = () => {
   let resolve!: () => void;
-    const promise = new Promise<void>((res) => {
+  const promise = new Promise<void>((res) => {
     resolve = res;
   });
   return { promise, resolve };
@@ -87,5 +88,66 @@ describe('quit controller', () => {
     const { quit, exit } = harness(() => Promise.resolve());
     await quit.requestQuit('core failed to open', 1);
     expect(exit).toHaveBeenCalledWith(1);
+  });
+});
+
+describe('quit controller when the OS ends the session (shutdown, restart, log-off)', () => {
+  it('closes the core at once under the short deadline and never holds a quit again', async () => {
+    const closing = deferred();
+    const { quit, close, exit, timers } = harness(() => closing.promise);
+    quit.onSessionEnd('powerMonitor shutdown');
+    expect(close).toHaveBeenCalledOnce();
+    expect(quit.state()).toBe('stopping');
+    expect(timers.map((t) => t.ms)).toEqual([50]);
+
+    // macOS then sends before-quit: holding it would cancel the log-off.
+    const preventDefault = vi.fn();
+    quit.onBeforeQuit({ preventDefault });
+    expect(preventDefault).not.toHaveBeenCalled();
+
+    closing.resolve();
+    await quit.requestQuit('again');
+    expect(close).toHaveBeenCalledOnce();
+    expect(exit).toHaveBeenCalledExactlyOnceWith(0);
+  });
+
+  it('exits at the short deadline when the close hangs', async () => {
+    const closing = deferred();
+    const { quit, exit, timers } = harness(() => closing.promise);
+    quit.onSessionEnd('session-end');
+    timers[0]?.fn();
+    expect(exit).toHaveBeenCalledExactlyOnceWith(1);
+    closing.resolve();
+    await quit.requestQuit('late');
+    expect(exit).toHaveBeenCalledOnce();
+  });
+
+  it('shortens a quit already under way and stops holding Electron from then on', () => {
+    const closing = deferred();
+    const { quit, close, exit, timers } = harness(() => closing.promise);
+    const first = { preventDefault: vi.fn() };
+    quit.onBeforeQuit(first);
+    expect(first.preventDefault).toHaveBeenCalledOnce();
+    expect(timers.map((t) => t.ms)).toEqual([500]);
+
+    quit.onSessionEnd('session-end');
+    expect(timers.map((t) => t.ms)).toEqual([500, 50]);
+    const second = { preventDefault: vi.fn() };
+    quit.onBeforeQuit(second);
+    expect(second.preventDefault).not.toHaveBeenCalled();
+    expect(close).toHaveBeenCalledOnce();
+
+    timers[1]?.fn();
+    expect(exit).toHaveBeenCalledExactlyOnceWith(1);
+  });
+
+  it('is a no-op once exited, and a second signal changes nothing', async () => {
+    const { quit, close, timers } = harness(() => Promise.resolve());
+    quit.onSessionEnd('shutdown');
+    quit.onSessionEnd('session-end');
+    await quit.requestQuit('wait');
+    quit.onSessionEnd('late');
+    expect(close).toHaveBeenCalledOnce();
+    expect(timers).toHaveLength(1);
   });
 });

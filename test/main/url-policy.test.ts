@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY_URL, APP_ORIGIN, isAllowedExternalUrl, isAppUrl, originOf, rendererOrigin } from '../../src/main/url-policy';
+import { APP_ENTRY_URL, APP_ORIGIN, isAllowedExternalUrl, isAppUrl, isReloadOfAppPage, originOf, rendererOrigin } from '../../src/main/url-policy';
 
 describe('url policy', () => {
   it('computes the app:// origin that WHATWG URL reports as "null"', () => {
@@ -13,6 +13,17 @@ describe('url policy', () => {
     expect(rendererOrigin(undefined)).toBe(APP_ORIGIN);
     expect(rendererOrigin('http://localhost:5173/')).toBe('http://localhost:5173');
     expect(() => rendererOrigin('::')).toThrow(/ELECTRON_RENDERER_URL/);
+  });
+
+  it('counts as a reload only our page itself: the current URL or the entry URL, ignoring the fragment', () => {
+    const current = `${APP_ENTRY_URL}#/entries`;
+    expect(isReloadOfAppPage(current, current, APP_ENTRY_URL, APP_ORIGIN)).toBe(true);
+    expect(isReloadOfAppPage(`${APP_ENTRY_URL}#/other`, current, APP_ENTRY_URL, APP_ORIGIN)).toBe(true);
+    expect(isReloadOfAppPage(APP_ENTRY_URL, '', APP_ENTRY_URL, APP_ORIGIN)).toBe(true);
+    expect(isReloadOfAppPage(`${APP_ENTRY_URL}?debug=1`, current, APP_ENTRY_URL, APP_ORIGIN)).toBe(false);
+    expect(isReloadOfAppPage('app://entryflow/other.html', 'app://entryflow/other.html', APP_ENTRY_URL, APP_ORIGIN)).toBe(true);
+    expect(isReloadOfAppPage('app://evil/index.html', 'app://evil/index.html', APP_ENTRY_URL, APP_ORIGIN)).toBe(false);
+    expect(isReloadOfAppPage('not a url', 'not a url', APP_ENTRY_URL, APP_ORIGIN)).toBe(false);
   });
 
   it('recognises only our own origin as the app', () => {

@@ -36,24 +36,47 @@ describe('window factory', () => {
     expect(opened).toEqual([]);
   });
 
-  it('blocks navigation away from the page, including to our own origin', () => {
+  it('blocks navigation away from the page, including to another page of our own origin', () => {
     const { window, opened } = build();
-    for (const url of ['https://evil.test/', 'file:///etc/passwd', 'app://entryflow/other.html', 'javascript:alert(1)']) {
-      const event = navEvent(url);
-      window.webContents.emit('will-navigate', event);
-      expect(event.prevented, url).toBe(true);
+    void window.loadURL(APP_ENTRY_URL);
+    for (const url of ['https://evil.test/', 'file:///etc/passwd', 'app://entryflow/other.html', 'app://entryflow/index.html?x=1', 'javascript:alert(1)', 'app://evil/index.html']) {
+      const event = window.webContents.pageNavigates(url);
+      expect(event.defaultPrevented, url).toBe(true);
     }
     expect(opened).toEqual([]);
   });
 
-  it('allows in-page (hash) navigation of our own page only', () => {
+  // Electron raises will-navigate for a reload the page starts (location.reload(): the error
+  // screen's Reload button, Vite's full reload) with isSameDocument false, like any navigation.
+  it('lets the page reload itself, on whatever route (fragment) it is on', () => {
     const { window } = build();
-    const hash = navEvent('app://entryflow/index.html#/entries', { isSameDocument: true });
-    window.webContents.emit('will-navigate', hash);
-    expect(hash.prevented).toBe(false);
-    const foreign = navEvent('https://evil.test/#x', { isSameDocument: true });
-    window.webContents.emit('will-navigate', foreign);
-    expect(foreign.prevented).toBe(true);
+    void window.loadURL(APP_ENTRY_URL);
+    const reload = window.webContents.pageNavigates(APP_ENTRY_URL);
+    expect(reload.isSameDocument).toBe(false);
+    expect(reload.defaultPrevented).toBe(false);
+
+    window.webContents.url = 'app://entryflow/index.html#/entries/42';
+    expect(window.webContents.pageNavigates('app://entryflow/index.html#/entries/42').defaultPrevented).toBe(false);
+    // Back to the entry URL (a Reload that resets the route) is our own page too.
+    expect(window.webContents.pageNavigates(APP_ENTRY_URL).defaultPrevented).toBe(false);
+  });
+
+  it('lets the dev server page reload (Vite full reload) and nothing else on or off its origin', () => {
+    const { electron } = fakeElectron();
+    createMainWindow(electron, {
+      preloadPath: '/app/out/preload/index.cjs',
+      entryUrl: 'http://localhost:5173',
+      allowedOrigin: 'http://localhost:5173',
+      csp: CONTENT_SECURITY_POLICY,
+      log: { warn: vi.fn() },
+    });
+    const window = FakeBrowserWindow.created.at(-1);
+    if (window === undefined) throw new Error('no window was created');
+    void window.loadURL('http://localhost:5173');
+    expect(window.webContents.pageNavigates('http://localhost:5173/').defaultPrevented).toBe(false);
+    expect(window.webContents.pageNavigates('http://localhost:5173/src/main.tsx').defaultPrevented).toBe(true);
+    expect(window.webContents.pageNavigates('http://localhost:5174/').defaultPrevented).toBe(true);
+    expect(window.webContents.pageNavigates('app://entryflow/index.html').defaultPrevented).toBe(true);
   });
 
   it('blocks subframe navigation, redirects off-origin and <webview> attachment', () => {

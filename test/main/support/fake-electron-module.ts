@@ -13,6 +13,7 @@ type IpcHandler = (event: unknown, payload: unknown) => Promise<Envelope<unknown
 export function createFakeElectron(options: { userData: string; appPath: string }) {
   const steps: string[] = [];
   const appListeners = new Map<string, Listener[]>();
+  const powerListeners = new Map<string, Listener[]>();
   const ipcHandlers = new Map<string, IpcHandler>();
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => {
@@ -32,7 +33,7 @@ export function createFakeElectron(options: { userData: string; appPath: string 
       if (name !== 'userData') throw new Error(`unexpected getPath(${name})`);
       return options.userData;
     },
-    setPath: vi.fn(),
+    setPath: vi.fn<Listener>(),
     getAppPath: () => options.appPath,
     getVersion: () => '0.0.0-test',
     getName: () => 'Entryflow',
@@ -43,7 +44,8 @@ export function createFakeElectron(options: { userData: string; appPath: string 
       appListeners.set(event, [...(appListeners.get(event) ?? []), listener]);
       return app;
     },
-    quit: vi.fn(),
+    quit: vi.fn<Listener>(),
+    relaunch: vi.fn<Listener>(),
     exit: vi.fn((code: number) => {
       resolveExit(code);
     }),
@@ -60,15 +62,20 @@ export function createFakeElectron(options: { userData: string; appPath: string 
       removeHandler: (channel: string) => ipcHandlers.delete(channel),
     },
     protocol: {
-      registerSchemesAsPrivileged: vi.fn(),
+      registerSchemesAsPrivileged: vi.fn<Listener>(),
       handle: vi.fn(() => steps.push('protocol')),
     },
-    Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: vi.fn() },
-    net: { fetch: vi.fn() },
+    powerMonitor: {
+      on: (event: string, listener: Listener) => {
+        powerListeners.set(event, [...(powerListeners.get(event) ?? []), listener]);
+      },
+    },
+    Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: vi.fn<Listener>() },
+    net: { fetch: vi.fn<Listener>() },
     shell: { openPath: vi.fn(() => Promise.resolve('')), openExternal: vi.fn(() => Promise.resolve()) },
     dialog: {
       showMessageBox: vi.fn(() => Promise.resolve({ response: 0, checkboxChecked: false })),
-      showErrorBox: vi.fn(),
+      showErrorBox: vi.fn<Listener>(),
     },
   };
 
@@ -81,6 +88,11 @@ export function createFakeElectron(options: { userData: string; appPath: string 
     emitApp(event: string, ...args: unknown[]) {
       for (const listener of appListeners.get(event) ?? []) listener(...args);
     },
+    /** powerMonitor's events ('shutdown', 'suspend', 'resume'); Electron 45 types their listeners with no arguments. */
+    emitPower(event: string) {
+      for (const listener of powerListeners.get(event) ?? []) listener();
+    },
+    powerListeners,
   };
 }
 
@@ -91,9 +103,9 @@ export function createFakeLog() {
   const file = { resolvePathFn: (): string => '', maxSize: 0, level: 'info' as string | false };
   return {
     transports: { file, console: { level: 'debug' as string | false } },
-    debug: vi.fn(),
-    info: vi.fn(),
-    warn: vi.fn(),
-    error: vi.fn(),
+    debug: vi.fn<Listener>(),
+    info: vi.fn<Listener>(),
+    warn: vi.fn<Listener>(),
+    error: vi.fn<Listener>(),
   };
 }

@@ -12,22 +12,39 @@ type HeadersListener = (
   callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
 ) => void;
 
+/**
+ * The event Electron 45 passes to will-navigate, will-frame-navigate and will-redirect
+ * (`Event<WebContentsWillNavigateEventParams>`). For will-navigate Electron documents
+ * isSameDocument as always false (same-document navigations never reach it), reloads included,
+ * so the fake offers no way to set it.
+ */
 export interface NavEvent {
   url: string;
-  isSameDocument: boolean;
+  readonly isSameDocument: false;
   isMainFrame: boolean;
-  prevented: boolean;
+  /** The frame being navigated: its `url` is where it is now, before the navigation. */
+  frame: { url: string } | null;
+  initiator: { url: string } | null;
+  defaultPrevented: boolean;
+  /** Kept for the old assertions: the same as defaultPrevented. */
+  readonly prevented: boolean;
   preventDefault(): void;
 }
 
-export function navEvent(url: string, over: Partial<Pick<NavEvent, 'isSameDocument' | 'isMainFrame'>> = {}): NavEvent {
+export function navEvent(url: string, over: { isMainFrame?: boolean; from?: string } = {}): NavEvent {
+  const from = over.from ?? '';
   return {
     url,
-    isSameDocument: over.isSameDocument ?? false,
+    isSameDocument: false,
     isMainFrame: over.isMainFrame ?? true,
-    prevented: false,
+    frame: { url: from },
+    initiator: { url: from },
+    defaultPrevented: false,
+    get prevented() {
+      return this.defaultPrevented;
+    },
     preventDefault() {
-      this.prevented = true;
+      this.defaultPrevented = true;
     },
   };
 }
@@ -56,6 +73,9 @@ export class FakeSession {
 export class FakeWebContents {
   readonly id = 1;
   readonly session = new FakeSession();
+  /** What getURL() answers: the page the window last loaded ('' before any). */
+  url = '';
+  reloads = 0;
   readonly listeners = new Map<string, Listener[]>();
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   on(event: string, listener: Listener) {
@@ -64,6 +84,24 @@ export class FakeWebContents {
   }
   emit(event: string, ...args: unknown[]) {
     for (const listener of this.listeners.get(event) ?? []) listener(...args);
+  }
+  /**
+   * A navigation the page itself starts, as Electron 45 raises it: will-navigate with the event
+   * object followed by the deprecated positional arguments (url, isInPlace, isMainFrame, ids).
+   */
+  pageNavigates(url: string): NavEvent {
+    const event = navEvent(url, { from: this.url });
+    this.emit('will-navigate', event, url, false, true, 1, 1);
+    return event;
+  }
+  getURL() {
+    return this.url;
+  }
+  reload() {
+    this.reloads++;
+  }
+  isDestroyed() {
+    return false;
   }
   setWindowOpenHandler(handler: FakeWebContents['windowOpenHandler']) {
     this.windowOpenHandler = handler;
@@ -76,9 +114,11 @@ export class FakeBrowserWindow {
   static onCreate: (() => void) | undefined;
   readonly webContents = new FakeWebContents();
   shown = false;
+  minimized = false;
+  focused = 0;
   loaded: string[] = [];
   private readonly onceListeners = new Map<string, Listener>();
-  private readonly listeners = new Map<string, Listener>();
+  private readonly listeners = new Map<string, Listener[]>();
   constructor(readonly options: BrowserWindowConstructorOptions) {
     FakeBrowserWindow.created.push(this);
     FakeBrowserWindow.onCreate?.();
@@ -88,21 +128,29 @@ export class FakeBrowserWindow {
     return this;
   }
   on(event: string, listener: Listener) {
-    this.listeners.set(event, listener);
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
     return this;
+  }
+  emit(event: string, ...args: unknown[]) {
+    for (const listener of this.listeners.get(event) ?? []) listener(...args);
   }
   loadURL(url: string) {
     this.loaded.push(url);
+    this.webContents.url = url;
     return Promise.resolve();
   }
   isDestroyed() {
     return false;
   }
   isMinimized() {
-    return false;
+    return this.minimized;
   }
-  restore() {}
-  focus() {}
+  restore() {
+    this.minimized = false;
+  }
+  focus() {
+    this.focused++;
+  }
   emitOnce(event: string) {
     this.onceListeners.get(event)?.();
   }

@@ -1,0 +1,129 @@
+/**
+ * The core as the IPC handlers see it while it may still be opening. The window and its handlers
+ * exist from the first moment; opening the data (migrations, ANALYZE, sometimes initdb) happens
+ * behind them. A call made before the core is open waits for it, up to CORE_WAIT_MS, so a page
+ * that loads first simply shows its loading state; past that, or once opening has failed, the call
+ * answers UNAVAILABLE with a sentence the renderer shows, and its 2 s poll asks again.
+ *
+ * States: waiting (no open started) → opening → open | failed; close() from any of them closes
+ * whatever core exists once its open has settled, and makes later calls answer UNAVAILABLE.
+ * Electron-free: timers are injected for the tests.
+ */
+import type { Envelope } from '../shared/contract';
+import type { CorePort } from './core-port';
+
+/** Long enough for a first launch's initdb; short enough that the page says why it is still waiting. */
+export const CORE_WAIT_MS = 15_000;
+
+export const STILL_OPENING_MESSAGE =
+  'Entryflow is starting: it is still opening its data folder (this can take a minute on the first launch or after an update).';
+export const SHUTTING_DOWN_MESSAGE = 'Entryflow is shutting down; the call was not run.';
+
+export type PendingCoreState = 'waiting' | 'opening' | 'open' | 'failed' | 'closed';
+
+export interface PendingCore extends CorePort {
+  state(): PendingCoreState;
+  /** Hands over the opening core; calls made until then are already waiting for it. */
+  attach(opening: Promise<CorePort>): void;
+  /** The open core once it is open; never settles if none is ever attached. */
+  readonly opened: Promise<CorePort>;
+}
+
+export interface PendingCoreOptions {
+  waitMs?: number;
+  setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+}
+
+const defaultTimer = (fn: () => void, ms: number): { cancel(): void } => {
+  const handle = setTimeout(fn, ms);
+  handle.unref();
+  return {
+    cancel: () => {
+      clearTimeout(handle);
+    },
+  };
+};
+
+const unavailable = (message: string): Envelope<never> => ({ ok: false, error: { code: 'UNAVAILABLE', message } });
+
+function reasonOf(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return String(error);
+  const message = 'message' in error && typeof error.message === 'string' ? error.message : 'unknown error';
+  return 'code' in error && typeof error.code === 'string' ? `${error.code}: ${message}` : message;
+}
+
+export function createPendingCore(options: PendingCoreOptions = {}): PendingCore {
+  const waitMs = options.waitMs ?? CORE_WAIT_MS;
+  const setTimer = options.setTimer ?? defaultTimer;
+  let state: PendingCoreState = 'waiting';
+  let core: CorePort | undefined;
+  let failure = '';
+  let closeRequested = false;
+  let settled: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+
+  let resolveOpened: (core: CorePort) => void = () => undefined;
+  const opened = new Promise<CorePort>((resolve) => {
+    resolveOpened = resolve;
+  });
+  // Settles on open or on failure: what a waiting call waits for.
+  let resolveSettled: () => void = () => undefined;
+  const settledSignal = new Promise<void>((resolve) => {
+    resolveSettled = resolve;
+  });
+
+  const answerNow = (channel: string, payload: unknown): Promise<Envelope<unknown>> => {
+    if (closeRequested) return Promise.resolve(unavailable(SHUTTING_DOWN_MESSAGE));
+    if (state === 'open' && core !== undefined) return core.invoke(channel, payload);
+    return Promise.resolve(unavailable(`Entryflow could not open its data (${failure}). The dialog says what to do next.`));
+  };
+
+  return {
+    state: () => (closeRequested ? 'closed' : state),
+    opened,
+    attach(opening) {
+      if (settled !== undefined) throw new Error('a core is already attached');
+      state = 'opening';
+      settled = opening.then(
+        (value) => {
+          core = value;
+          state = 'open';
+          resolveOpened(value);
+          resolveSettled();
+          // Asked to close while it was opening: close it as soon as it exists.
+          if (closeRequested) return value.close();
+          return undefined;
+        },
+        (error: unknown) => {
+          failure = reasonOf(error);
+          state = 'failed';
+          resolveSettled();
+        },
+      );
+    },
+    async invoke(channel, payload) {
+      if (closeRequested || state === 'open' || state === 'failed') return answerNow(channel, payload);
+      let timer: { cancel(): void } | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimer(() => {
+          resolve('timeout');
+        }, waitMs);
+      });
+      const outcome = await Promise.race([settledSignal.then(() => 'settled' as const), timedOut]);
+      timer?.cancel();
+      if (outcome === 'timeout') return unavailable(STILL_OPENING_MESSAGE);
+      return answerNow(channel, payload);
+    },
+    close() {
+      closing ??= (async () => {
+        closeRequested = true;
+        // Wakes the waiting calls, which now answer "shutting down".
+        resolveSettled();
+        if (settled === undefined) return;
+        await settled;
+        await core?.close();
+      })();
+      return closing;
+    },
+  };
+}
