@@ -1,17 +1,29 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
-// One runner, one project per process boundary: the core and main in plain Node, the renderer's
-// components in jsdom, and the end-to-end suite driving headless Chromium against a real core.
+// One runner, one project per process boundary: the core (with the worker and CLI on it) and the
+// Electron main process in plain Node, the renderer's components in jsdom, and the end-to-end suite
+// driving headless Chromium against a real core.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'core',
-          include: ['test/core/**/*.test.ts', 'test/main/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/scripts/**/*.test.ts'],
+          include: ['test/core/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The Electron shell's modules (tested without Electron, bar the smoke test) and the build
+        // and release scripts.
+        test: {
+          name: 'main',
+          include: ['test/main/**/*.test.ts', 'test/scripts/**/*.test.ts'],
+          environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

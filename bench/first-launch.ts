@@ -25,8 +25,8 @@ interface Sample {
   maxRssMiB: number;
 }
 
-async function child(dataDir: string, archive: string): Promise<Sample> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(root, 'bench', 'first-launch-child.ts'), dataDir, archive], {
+async function child(dataDir: string, template: string): Promise<Sample> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(root, 'bench', 'first-launch-child.ts'), dataDir, template], {
     cwd: root,
     maxBuffer: 1 << 20,
   });
@@ -42,11 +42,11 @@ const median = (xs: number[]): number => {
 
 const tmp = mkdtempSync(join(tmpdir(), 'entryflow-first-launch-'));
 try {
-  const archive = join(tmp, 'pgdata-template');
+  const templateDir = join(tmp, 'pgdata-template');
   const t = performance.now();
-  const size = await makeTemplate(archive);
+  const size = await makeTemplate(templateDir);
   console.log(`template: ${(size / 1024).toFixed(0)} KiB, built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const missing = join(tmp, 'no-template.tar.gz');
+  const missing = join(tmp, 'no-template');
   const cases: { name: string; expect: string; samples: Sample[] }[] = [
     { name: 'first launch, initdb', expect: 'initdb', samples: [] },
     { name: 'first launch, template', expect: 'template', samples: [] },
@@ -57,8 +57,8 @@ try {
   for (let i = 0; i < RUNS; i++) {
     initdb.samples.push(await child(join(tmp, `initdb-${i}`), missing));
     const dir = join(tmp, `template-${i}`);
-    template.samples.push(await child(dir, archive));
-    reopen.samples.push(await child(dir, archive));
+    template.samples.push(await child(dir, templateDir));
+    reopen.samples.push(await child(dir, templateDir));
   }
   console.log(`\nNode ${process.version}, ${RUNS} runs each (child process per run), medians:\n`);
   console.log('| case | open (ms) | close (ms) | peak RSS (MiB) |');

@@ -1,10 +1,11 @@
 /**
- * Writes resources/pgdata-template/ (or a .tar.gz when `out` names one): a PGlite data dir that has been through initdb and every
- * drizzle migration, with planner statistics. openEmbedded unpacks it into a brand-new data folder
- * instead of running initdb (seconds and hundreds of MB of memory) on the first launch; the usual
- * migrations still run afterwards, so a template from an older migration set is simply upgraded.
+ * Writes the first-launch template, the folder resources/pgdata-template/ (or a .tar.gz of it when
+ * `out` names one): a PGlite data dir that has been through initdb and every drizzle migration, with
+ * planner statistics. openEmbedded copies it into a brand-new data folder instead of running initdb
+ * (seconds and hundreds of MB of memory) on the first launch; the usual migrations still run
+ * afterwards, so a template from an older migration set is simply upgraded.
  *
- *   npm run build:template        (part of `npm run build`; the archive is git-ignored)
+ *   npm run build:template        (part of `npm run build`; the folder is git-ignored)
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +15,10 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { c as createTar } from 'tar';
-import { TEMPLATE_DIRS_FILE } from '../src/main/core/drivers/embedded';
+import { TEMPLATE_DIRS_FILE, TEMPLATE_NAME } from '../src/main/core/drivers/embedded';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const TEMPLATE_FILE = join(root, 'resources', 'pgdata-template');
+export const TEMPLATE_DIR = join(root, 'resources', TEMPLATE_NAME);
 
 /**
  * Builds the template and writes it to `out`; returns its size in bytes.
@@ -26,7 +27,7 @@ export const TEMPLATE_FILE = join(root, 'resources', 'pgdata-template');
  * instance: a live snapshot is only crash-consistent, so every first launch from it replayed WAL
  * (measured: ~4–5 s against ~1.7 s for a reopen). After a clean shutdown it opens like a reopen.
  */
-export async function makeTemplate(out: string = TEMPLATE_FILE, migrationsFolder: string = join(root, 'drizzle')): Promise<number> {
+export async function makeTemplate(out: string = TEMPLATE_DIR, migrationsFolder: string = join(root, 'drizzle')): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'entryflow-template-'));
   try {
     const pgdata = join(work, 'pgdata');
@@ -80,5 +81,5 @@ function treeSize(path: string): number {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const size = await makeTemplate();
-  console.log(`wrote ${TEMPLATE_FILE} (${(size / 1024).toFixed(0)} KiB)`);
+  console.log(`wrote ${TEMPLATE_DIR} (${(size / 1024).toFixed(0)} KiB)`);
 }

@@ -6,5 +6,6 @@ import type { Envelope } from '../shared/contract';
 
 export interface CorePort {
   invoke(channel: string, payload: unknown): Promise<Envelope<unknown>>;
-  close(): Promise<void>;
+  /** `graceMs` 0: abort in-flight stages at once (the OS is ending the session). */
+  close(options?: { graceMs?: number }): Promise<void>;
 }

@@ -52,7 +52,7 @@ const core = createPendingCore();
 let mainWindow: BrowserWindow | undefined;
 
 const quit = createQuitController({
-  closeCore: () => core.close(),
+  closeCore: (fast) => core.close(fast ? { graceMs: 0 } : undefined),
   exit: (code) => {
     app.exit(code);
   },
@@ -177,7 +177,7 @@ async function boot(): Promise<void> {
     dataDir: paths.dataDir,
     databaseUrl: paths.databaseUrl,
     migrationsFolder: paths.migrationsDir,
-    templateArchive: paths.templateArchive,
+    template: paths.template,
     logger: coreLogger(log),
   });
   core.attach(opening);

@@ -26,8 +26,11 @@ export interface AppPaths {
   databaseUrl: string | undefined;
   logDir: string;
   migrationsDir: string;
-  /** The pre-initialised database (scripts/make-template.ts), outside asar: extraResources when packaged, resources/ in dev. */
-  templateArchive: string;
+  /**
+   * The first-launch template (a folder, resources/pgdata-template/, made by scripts/make-template.ts),
+   * outside asar: extraResources when packaged, resources/ in dev. openCore's `template` option.
+   */
+  template: string;
   rendererDir: string;
   preloadPath: string;
   /** The Vite dev server, only honoured in an unpackaged run so a packaged app can't be redirected. */
@@ -37,8 +40,11 @@ export interface AppPaths {
 export const DATA_DIR_ENV = 'ENTRYFLOW_DATA_DIR';
 export const DATABASE_URL_ENV = 'ENTRYFLOW_DATABASE_URL';
 export const DEV_SERVER_ENV = 'ELECTRON_RENDERER_URL';
-/** Same name as TEMPLATE_ARCHIVE in core/database.ts (not imported: this module stays free of the core). */
-export const TEMPLATE_ARCHIVE_NAME = 'pgdata-template';
+/**
+ * The same name as TEMPLATE_NAME in core/drivers/embedded.ts, mirrored rather than imported so this
+ * module stays free of the core (test/main/paths.test.ts checks they agree).
+ */
+export const TEMPLATE_NAME = 'pgdata-template';
 
 export class PathConfigError extends Error {
   readonly code = 'INVALID_DATA_DIR';
@@ -82,9 +88,9 @@ export function resolveAppPaths(input: PathInputs): AppPaths {
     logDir: logDirFor(input.userDataPath),
     // drizzle/ ships inside the app (asar) next to package.json; Electron's fs reads asar transparently.
     migrationsDir: join(input.appPath, 'drizzle'),
-    templateArchive: input.isPackaged
-      ? join(input.resourcesPath ?? dirname(input.appPath), 'resources', TEMPLATE_ARCHIVE_NAME)
-      : join(input.appPath, 'resources', TEMPLATE_ARCHIVE_NAME),
+    template: input.isPackaged
+      ? join(input.resourcesPath ?? dirname(input.appPath), 'resources', TEMPLATE_NAME)
+      : join(input.appPath, 'resources', TEMPLATE_NAME),
     rendererDir: join(outDir, 'renderer'),
     // The preload must be the CommonJS build: a sandboxed renderer cannot load an ESM preload.
     preloadPath: join(outDir, 'preload', 'index.cjs'),

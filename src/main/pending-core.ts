@@ -60,6 +60,7 @@ export function createPendingCore(options: PendingCoreOptions = {}): PendingCore
   let failure = '';
   let closeRequested = false;
   let settled: Promise<void> | undefined;
+  let closeOptions: { graceMs?: number } | undefined;
   let closing: Promise<void> | undefined;
 
   let resolveOpened: (core: CorePort) => void = () => undefined;
@@ -91,7 +92,7 @@ export function createPendingCore(options: PendingCoreOptions = {}): PendingCore
           resolveOpened(value);
           resolveSettled();
           // Asked to close while it was opening: close it as soon as it exists.
-          if (closeRequested) return value.close();
+          if (closeRequested) return value.close(closeOptions);
           return undefined;
         },
         (error: unknown) => {
@@ -114,14 +115,15 @@ export function createPendingCore(options: PendingCoreOptions = {}): PendingCore
       if (outcome === 'timeout') return unavailable(STILL_OPENING_MESSAGE);
       return answerNow(channel, payload);
     },
-    close() {
+    close(options) {
       closing ??= (async () => {
         closeRequested = true;
+        closeOptions = options;
         // Wakes the waiting calls, which now answer "shutting down".
         resolveSettled();
         if (settled === undefined) return;
         await settled;
-        await core?.close();
+        await core?.close(closeOptions);
       })();
       return closing;
     },

@@ -27,8 +27,11 @@ export const SESSION_END_DEADLINE_MS = 3_000;
 export type QuitState = 'running' | 'stopping' | 'exited';
 
 export interface QuitDeps {
-  /** Closes whatever core is open (or opening); resolves when its workers have released their claims. */
-  closeCore(): Promise<void>;
+  /**
+   * Closes whatever core is open (or opening); resolves when its workers have released their claims.
+   * `fast`: the OS is ending the session — abort in-flight stages at once instead of waiting for them.
+   */
+  closeCore(fast: boolean): Promise<void>;
   /** app.exit: terminates without emitting before-quit again. */
   exit(code: number): void;
   log: { info(message: string): void; error(message: string, error?: unknown): void };
@@ -89,7 +92,7 @@ export function createQuitController(deps: QuitDeps): QuitController {
     armDeadline(ms);
     let code = exitCode;
     try {
-      await deps.closeCore();
+      await deps.closeCore(sessionEnding);
       deps.log.info('Core closed');
     } catch (error) {
       deps.log.error('Closing the core failed', error);

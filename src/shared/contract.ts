@@ -11,6 +11,7 @@ import type { Channel } from './channels';
 export { CHANNELS, isChannel, ipcChannelName } from './channels';
 export type { Channel } from './channels';
 
+/** STAGE_k: stage k of the pipeline (numbered from 1) is done, and stage k+1 is next (core/pipeline.ts). */
 export const STATUSES = ['CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED', 'FAILED'] as const;
 export type Status = (typeof STATUSES)[number];
 export const TERMINAL_STATUSES: readonly Status[] = ['COMPLETED', 'FAILED'];

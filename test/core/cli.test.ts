@@ -1,16 +1,17 @@
 /**
- * The CLI (scripts/cli.ts) against an embedded data dir and against a shared server, through the same
- * contract and envelopes as the app. Most calls go through its exported `main(argv, env, io)` in this
- * process (each tsx process start costs seconds); two real child processes prove the wiring end to
- * end: argv, environment, stdout/stderr and exit codes.
+ * The CLI (src/cli/cli.ts) against an embedded data dir and against a shared server, through the
+ * same contract and envelopes as the app. Most calls go through its exported `main(argv, env, io)`
+ * in this process, on the source; real child processes run what ships — the built out/cli/cli.js
+ * and worker.js with plain node, no tsx — and prove the wiring end to end: argv, environment,
+ * stdout/stderr and exit codes.
  */
 import { describe, expect, it } from 'vitest';
 import type { Entry, EntryDetail, EntryPage, Stats } from '../../src/shared/contract';
 import { freshDataDir, openTestCore, waitFor } from '../support/core';
-import { DATABASE_URL, describeShared, freshSchema, runScript } from '../support/shared-pg';
+import { DATABASE_URL, describeShared, freshSchema, runCli, spawnCli } from '../support/shared-pg';
 import { openCore, type Core, type CoreOptions } from '../../src/main/core/index';
 import { track } from '../support/core';
-import { main } from '../../scripts/cli';
+import { main } from '../../src/cli/cli';
 
 type Target = { args: string[]; failOne: (title: string) => Promise<string> };
 
@@ -21,8 +22,8 @@ interface Run {
 }
 
 /**
- * The CLI in this process, with an empty environment (as `spawnScript` clears ENTRYFLOW_*). Like
- * `runScript`, stdout loses its final newline.
+ * The CLI in this process, with an empty environment (as `spawnCli` clears ENTRYFLOW_*). Like
+ * `runCli`, stdout loses its final newline.
  */
 async function inProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   let stdout = '';
@@ -129,13 +130,14 @@ describe('CLI', () => {
     expect((JSON.parse(listed.stdout) as EntryPage).items.map((e) => e.title)).toEqual(['from env']);
   });
 
-  it('as a real process: environment, stdout, stderr and exit codes are wired through', async () => {
+  it('as a real process (the built out/cli/cli.js, plain node): environment, stdout, stderr and exit codes are wired through', async () => {
     const dir = freshDataDir();
-    // Two process starts, at once: each spends most of its time in tsx compiling the core.
-    const [added, unknown] = await Promise.all([
-      runScript('scripts/cli.ts', ['add', 'from a process'], { ENTRYFLOW_DATA_DIR: dir }),
-      runScript('scripts/cli.ts', ['--data-dir', freshDataDir(), 'frobnicate']),
+    const [added, unknown, help] = await Promise.all([
+      runCli('cli', ['add', 'from a process'], { ENTRYFLOW_DATA_DIR: dir }),
+      runCli('cli', ['--data-dir', freshDataDir(), 'frobnicate']),
+      runCli('cli', ['--help']),
     ]);
+    expect([help.code, help.stdout]).toEqual([0, expect.stringContaining('node out/cli/cli.js')]);
     expect([added.code, added.stderr]).toEqual([0, '']);
     expect(added.stdout).toMatch(/^[0-9a-f-]{36} {2}CREATED {2}from a process$/);
     // The process really wrote to the data dir the environment named.
@@ -143,6 +145,25 @@ describe('CLI', () => {
     expect((JSON.parse(listed.stdout) as EntryPage).items.map((e) => e.title)).toEqual(['from a process']);
     expect([unknown.code, unknown.stdout, unknown.stderr.split('\n')[0]]).toEqual([2, '', 'error: unknown command "frobnicate"']);
     expect(unknown.stderr).toContain('Commands:');
+  }, 120_000);
+
+  it('the built worker (out/cli/worker.js, plain node) works an embedded folder and stops on SIGTERM with exit 0', async () => {
+    const dir = freshDataDir();
+    const added = await inProcess(['--data-dir', dir, 'add', 'for the worker']);
+    expect(added.code).toBe(0);
+    const id = added.stdout.split(' ')[0] as string;
+    const help = await runCli('worker', ['--help']);
+    expect([help.code, help.stdout]).toEqual([0, expect.stringContaining('node out/cli/worker.js')]);
+
+    const worker = spawnCli('worker', ['--data-dir', dir, '--workers', '1', '--stage-delay', '0']);
+    await worker.waitForLine(new RegExp(`"entry":"${id}","status":"COMPLETED"`));
+    worker.proc.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    expect(worker.lines.at(-1)).toMatch(/ INFO {2}stopped$/);
+    expect(worker.stderr.join('')).toBe('');
+    // It closed the folder (and its lock) on the way out: the CLI opens it and sees the work done.
+    const detail = JSON.parse((await inProcess(['--data-dir', dir, 'get', id, '--json'])).stdout) as EntryDetail;
+    expect(detail.events.map((e) => e.to)).toEqual(['CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED']);
   }, 120_000);
 });
 

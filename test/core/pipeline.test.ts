@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import type { StageContext } from '../../src/main/core/index';
 import type { Entry, Status } from '../../src/shared/contract';
 import { describeEachDriver, ok, openDriverCore, waitFor } from '../support/core';
 
@@ -87,6 +88,29 @@ describeEachDriver('the pipeline', (driver) => {
     }, 'completion');
     expect(done.result).toBe('handled one');
     expect(done.events.map((x) => x.to)).toEqual(['CREATED', 'COMPLETED']);
+  });
+
+  it('numbers stages from 1: stage k runs on an entry in STAGE_(k-1) and leaves it in STAGE_k', async () => {
+    const ran: [number, string, Status][] = [];
+    const stage = (name: string) => ({
+      name,
+      run: ({ entry, stageNumber }: StageContext) => {
+        ran.push([stageNumber, name, entry.status]);
+        return Promise.resolve();
+      },
+    });
+    const core = await openDriverCore(driver, { workers: 1, pipeline: [stage('first'), stage('second'), stage('third')] });
+    const e = await ok(core.invoke('entries:create', { title: 'numbered' }));
+    const done = await waitFor(async () => {
+      const got = await ok(core.invoke('entries:get', { id: e.id }));
+      return got.status === 'COMPLETED' ? got : undefined;
+    }, 'completion');
+    expect(ran).toEqual([
+      [1, 'first', 'CREATED'],
+      [2, 'second', 'STAGE_1'],
+      [3, 'third', 'STAGE_2'],
+    ]);
+    expect(done.events.map((x) => x.to)).toEqual(['CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED']);
   });
 
   it('retries a stage that fails twice, then succeeds, with backoff between attempts', async () => {

@@ -1,19 +1,19 @@
 /**
  * The same queue on a shared PostgreSQL server, worked by several processes at once: headless
- * worker processes (scripts/worker.ts) against one schema, the test process creating entries
- * through an API-only core. Each test has its own schema, dropped after it.
+ * worker processes (the built out/cli/worker.js, run with plain node) against one schema, the test
+ * process creating entries through an API-only core. Each test has its own schema, dropped after it.
  */
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { openCore, type Core } from '../../src/main/core/index';
 import { takeoverGraceMs } from '../../src/main/core/store';
 import { ok, track, waitFor } from '../support/core';
-import { DATABASE_URL, adminClient, describeShared, freshSchema, runScript, spawnScript, type Child } from '../support/shared-pg';
+import { DATABASE_URL, adminClient, describeShared, ensureCliBuilt, freshSchema, runCli, spawnCli, type Child } from '../support/shared-pg';
 
 const describe = describeShared('shared-postgres.test.ts');
 
 /** `name` becomes the process's application_name on the server (PGAPPNAME), so the database can tell who wrote. */
 function startWorker(schema: string, extra: string[], name = 'entryflow-worker'): Child {
-  return spawnScript('scripts/worker.ts', ['--database-url', DATABASE_URL ?? '', '--schema', schema, '--log-level', 'info', ...extra], { PGAPPNAME: name });
+  return spawnCli('worker', ['--database-url', DATABASE_URL ?? '', '--schema', schema, '--log-level', 'info', ...extra], { PGAPPNAME: name });
 }
 
 interface Handover {
@@ -86,6 +86,8 @@ async function checkHistories(schema: string, ids: readonly string[]): Promise<v
 }
 
 describe('shared PostgreSQL', () => {
+  beforeAll(ensureCliBuilt);
+
   it('4 worker processes × 4 loops complete 2,000 entries, each stage exactly once', async () => {
     const schema = freshSchema();
     const api = await apiCore(schema);
@@ -191,7 +193,7 @@ describe('shared PostgreSQL', () => {
   it('two processes starting at once on an empty schema both come up; migrations applied once', async () => {
     const schema = freshSchema();
     const args = ['--database-url', DATABASE_URL ?? '', '--schema', schema, 'stats', '--json'];
-    const [a, b] = await Promise.all([runScript('scripts/cli.ts', args), runScript('scripts/cli.ts', args)]);
+    const [a, b] = await Promise.all([runCli('cli', args), runCli('cli', args)]);
     expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
     expect((JSON.parse(a.stdout) as { total: number }).total).toBe(0);
     const admin = await adminClient();

@@ -1,7 +1,8 @@
 /**
  * First launch from the build-time template (scripts/make-template.ts): a brand-new data folder is
- * unpacked from it instead of initdb, migrates and works; a reopen never touches the template; a
- * missing or damaged archive falls back to initdb.
+ * made from it instead of initdb, migrates and works; a reopen never touches the template; a
+ * missing or damaged template falls back to initdb. The shipped template is a folder; most cases
+ * here use a .tar.gz of one, which the core reads too (the packaged case uses the folder).
  */
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,13 +40,13 @@ async function createAndProcess(core: Awaited<ReturnType<typeof openTestCore>>, 
 describe('first launch from the template', () => {
   it('unpacks the template into a new data folder, migrates and processes entries; a reopen is "existing"', async () => {
     const dataDir = newDataDir();
-    const core = await openTestCore({ dataDir, templateArchive: archive, workers: 2 });
+    const core = await openTestCore({ dataDir, template: archive, workers: 2 });
     expect(core.createdFrom).toBe('template');
     expect(existsSync(join(dataDir, READY_MARKER))).toBe(true);
     await createAndProcess(core, 'from the template');
     await core.close();
 
-    const again = await openTestCore({ dataDir, templateArchive: archive, workers: 2 });
+    const again = await openTestCore({ dataDir, template: archive, workers: 2 });
     expect(again.createdFrom).toBe('existing');
     expect((await allEntries(again)).map((e) => e.title)).toEqual(['from the template']);
     await createAndProcess(again, 'after reopen');
@@ -54,7 +55,7 @@ describe('first launch from the template', () => {
   it('also uses an empty pgdata folder left by an earlier attempt (a folder with files is "existing", above)', async () => {
     const dataDir = newDataDir();
     mkdirSync(join(dataDir, PGDATA_DIR), { recursive: true });
-    const core = await openTestCore({ dataDir, templateArchive: archive });
+    const core = await openTestCore({ dataDir, template: archive });
     expect(core.createdFrom).toBe('template');
   }, 60_000);
 
@@ -68,7 +69,7 @@ describe('first launch from the template', () => {
     const oldArchive = join(root, 'old-template.tar.gz');
     await makeTemplate(oldArchive, old);
 
-    const core = await openTestCore({ dataDir: newDataDir(), templateArchive: oldArchive, workers: 2 });
+    const core = await openTestCore({ dataDir: newDataDir(), template: oldArchive, workers: 2 });
     expect(core.createdFrom).toBe('template');
     await createAndProcess(core, 'upgraded');
     expect((await allEntries(core)).map((e) => e.title)).toEqual(['upgraded']);
@@ -104,7 +105,7 @@ describe('the packaged template', () => {
     expect(dropped).toBeGreaterThan(0);
     expect(existsSync(join(packaged, 'pg_notify'))).toBe(false);
     const logger = recordingLogger();
-    const core = await openTestCore({ dataDir: newDataDir(), templateArchive: packaged, logger, workers: 2 });
+    const core = await openTestCore({ dataDir: newDataDir(), template: packaged, logger, workers: 2 });
     expect(logger.warnings).toEqual([]);
     expect(core.createdFrom).toBe('template');
     await createAndProcess(core, 'from a packaged template');
@@ -112,31 +113,31 @@ describe('the packaged template', () => {
 });
 
 describe('falling back to initdb', () => {
-  it('without a template archive', async () => {
+  it('without a template', async () => {
     const logger = recordingLogger();
     const dataDir = newDataDir();
-    const core = await openTestCore({ dataDir, templateArchive: join(root, 'missing.tar.gz'), logger, workers: 2 });
+    const core = await openTestCore({ dataDir, template: join(root, 'missing.tar.gz'), logger, workers: 2 });
     expect(core.createdFrom).toBe('initdb');
     expect(logger.warnings).toEqual([]);
     await createAndProcess(core, 'initdb');
     await core.close();
-    const again = await openTestCore({ dataDir, templateArchive: archive });
+    const again = await openTestCore({ dataDir, template: archive });
     expect(again.createdFrom).toBe('existing');
     expect((await allEntries(again)).map((e) => e.title)).toEqual(['initdb']);
   }, 60_000);
 
-  it('with a damaged archive: warns, starts from a clean folder, keeps data across reopen', async () => {
+  it('with a damaged template: warns, starts from a clean folder, keeps data across reopen', async () => {
     const bad = join(root, 'corrupt.tar.gz');
     writeFileSync(bad, Buffer.from('this is not a gzipped tar of a data dir'));
     const logger = recordingLogger();
     const dataDir = newDataDir();
-    const core = await openTestCore({ dataDir, templateArchive: bad, logger, workers: 2 });
+    const core = await openTestCore({ dataDir, template: bad, logger, workers: 2 });
     expect(core.createdFrom).toBe('initdb');
     expect(logger.warnings.some((w) => w.includes('template could not be loaded'))).toBe(true);
     expect(readdirSync(join(dataDir, PGDATA_DIR))).toContain('PG_VERSION');
     await createAndProcess(core, 'after a bad template');
     await core.close();
-    const again = await openTestCore({ dataDir, templateArchive: bad });
+    const again = await openTestCore({ dataDir, template: bad });
     expect(again.createdFrom).toBe('existing');
     expect((await allEntries(again)).map((e) => e.title)).toEqual(['after a bad template']);
   }, 60_000);

@@ -12,7 +12,7 @@
  *          `settled` once no entry has work left, then closes and prints `closed`.
  *
  * Every mode prints `opening` just before openCore. CHILD_TEMPLATE, when set, is the first-launch
- * template (openCore's templateArchive).
+ * template (openCore's `template` option).
  *
  * Lines on stdout are the protocol; anything unexpected goes to stderr and exits non-zero.
  */
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const poison = mode === 'poison';
   const core = await openCore({
     dataDir,
-    templateArchive: process.env.CHILD_TEMPLATE,
+    template: process.env.CHILD_TEMPLATE,
     workers: mode === 'work' || (poison && process.env.CHILD_POISON_CROWD) ? 4 : poison ? 1 : 0,
     stageDelayMs,
     idlePollMs: 20,

@@ -91,7 +91,7 @@ describe('a first launch killed while it opens', () => {
       }
       const phase = phaseOf(dataDir, child.lines.includes('opened'));
       if (aimed && (phase === 'opening the copy' || phase === 'opened')) copyAim = Math.max(10, killAfterMs);
-      const next = await openCore({ dataDir, templateArchive: template, workers: 0 }).then(
+      const next = await openCore({ dataDir, template, workers: 0 }).then(
         async (core) => {
           try {
             const e = await ok(core.invoke('entries:create', { title: `after a kill at ${killAfterMs} ms` }));

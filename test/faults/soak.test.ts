@@ -1,11 +1,11 @@
 /**
- * Case 8, small: the soak of scripts/soak.ts (`npm run soak`, 100 000 entries by default) cut down to
+ * Case 8, small: the soak of bench/soak.ts (`npm run soak`, 100 000 entries by default) cut down to
  * FAULT_SOAK_ENTRIES (5 000) so it fits in about three minutes on a loaded machine. Proves nothing is
  * lost (every entry COMPLETED, total = N), the UI's list poll stays fast, and RSS does not keep
  * growing between the middle and the end of the run.
  */
 import { describe, expect, it } from 'vitest';
-import { runSoak } from '../../scripts/soak';
+import { runSoak } from '../../bench/soak';
 import { recordFigures } from './support/faults';
 
 const ENTRIES = Number(process.env.FAULT_SOAK_ENTRIES ?? '5000');

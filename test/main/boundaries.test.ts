@@ -1,7 +1,8 @@
 /**
  * The process boundaries, checked on the source: the core never touches Electron or the app around
- * it, the sandboxed preload pulls in nothing but Electron and the channel list, and the renderer
- * never reaches into main or preload code.
+ * it, the headless worker and the CLI use the core only through its public index, the sandboxed
+ * preload pulls in nothing but Electron and the channel list, and the renderer never reaches into
+ * main or preload code.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -57,6 +58,23 @@ describe('process boundaries', () => {
         const electron = specifier === 'electron' || specifier.startsWith('electron/') || specifier.startsWith('electron-log');
         const outside = specifier.startsWith('.') && !to.startsWith('src/main/core') && !to.startsWith('src/shared');
         if (electron || outside) offenders.push(`${rel(file)} → ${specifier}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the worker and the CLI reach the core only through its index (src/main/core/index.ts)', () => {
+    const files = sourceFiles(join(root, 'src/cli'));
+    expect(files.length).toBeGreaterThan(0);
+    const offenders: string[] = [];
+    for (const file of files) {
+      // Type-only imports count too: a type from inside the core is as much a reach past its API.
+      for (const { specifier } of importsOf(file)) {
+        const to = target(file, specifier);
+        const electron = specifier === 'electron' || specifier.startsWith('electron/') || specifier.startsWith('electron-log');
+        const core = to === 'src/main/core' || to === 'src/main/core/index';
+        const allowed = !specifier.startsWith('.') || core || to.startsWith('src/cli/') || to.startsWith('src/shared/');
+        if (electron || !allowed) offenders.push(`${rel(file)} → ${specifier}`);
       }
     }
     expect(offenders).toEqual([]);

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isInside, logDirFor, PathConfigError, resolveAppPaths, resolveDataDir, type PathInputs } from '../../src/main/paths';
+import { TEMPLATE_NAME as CORE_TEMPLATE_NAME } from '../../src/main/core/drivers/embedded';
+import { isInside, logDirFor, PathConfigError, resolveAppPaths, resolveDataDir, TEMPLATE_NAME, type PathInputs } from '../../src/main/paths';
 
 const root = resolve('/opt/entryflow');
 const base: PathInputs = {
@@ -31,14 +32,19 @@ describe('resolveAppPaths', () => {
   });
 
   it('finds the database template outside asar: resources/ in the repo in dev, extraResources when packaged', () => {
-    expect(resolveAppPaths(base).templateArchive).toBe(join(root, 'resources', 'pgdata-template'));
+    expect(resolveAppPaths(base).template).toBe(join(root, 'resources', 'pgdata-template'));
     const res = join(root, 'resources');
     const asar = join(res, 'app.asar');
     const packaged = { ...base, isPackaged: true, appPath: asar, mainDir: join(asar, 'out', 'main') };
-    expect(resolveAppPaths({ ...packaged, resourcesPath: res }).templateArchive).toBe(join(res, 'resources', 'pgdata-template'));
+    expect(resolveAppPaths({ ...packaged, resourcesPath: res }).template).toBe(join(res, 'resources', 'pgdata-template'));
     // Without process.resourcesPath: the folder holding app.asar, which is where Electron puts it.
-    expect(resolveAppPaths(packaged).templateArchive).toBe(join(res, 'resources', 'pgdata-template'));
-    expect(isInside(asar, resolveAppPaths(packaged).templateArchive)).toBe(false);
+    expect(resolveAppPaths(packaged).template).toBe(join(res, 'resources', 'pgdata-template'));
+    expect(isInside(asar, resolveAppPaths(packaged).template)).toBe(false);
+  });
+
+  it("names the template as the core's embedded driver does (mirrored, not imported)", () => {
+    expect(TEMPLATE_NAME).toBe(CORE_TEMPLATE_NAME);
+    expect(resolveAppPaths(base).template).toBe(join(root, 'resources', CORE_TEMPLATE_NAME));
   });
 
   it('points the window at the CommonJS preload and the built renderer beside out/main', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createQuitController, type QuitDeps } from '../../src/main/quit';
 
-function harness(closeCore: () => Promise<void>) {
+function harness(closeCore: (fast: boolean) => Promise<void>) {
   const timers: { fn: () => void; ms: number; cancelled: boolean }[] = [];
   const exit = vi.fn();
   const close = vi.fn(closeCore);
@@ -36,6 +36,8 @@ describe('quit controller', () => {
     const preventDefault = vi.fn();
     quit.onBeforeQuit({ preventDefault });
     expect(preventDefault).toHaveBeenCalled();
+    // An ordinary quit gives in-flight stages their grace.
+    expect(close).toHaveBeenCalledExactlyOnceWith(false);
     expect(quit.state()).toBe('stopping');
     expect(exit).not.toHaveBeenCalled();
     closing.resolve();
@@ -96,7 +98,8 @@ describe('quit controller when the OS ends the session (shutdown, restart, log-o
     const closing = deferred();
     const { quit, close, exit, timers } = harness(() => closing.promise);
     quit.onSessionEnd('powerMonitor shutdown');
-    expect(close).toHaveBeenCalledOnce();
+    // Fast: in-flight stages are aborted and released at once rather than given their grace.
+    expect(close).toHaveBeenCalledExactlyOnceWith(true);
     expect(quit.state()).toBe('stopping');
     expect(timers.map((t) => t.ms)).toEqual([50]);
 

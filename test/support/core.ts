@@ -116,9 +116,9 @@ export const frozenMonotonicClock: Clock = { now: () => Date.now(), monotonic: (
 export function track<T extends Core>(core: T): T {
   cores.add(core);
   const close = core.close.bind(core);
-  core.close = () => {
+  core.close = (options?: { graceMs?: number }) => {
     cores.delete(core);
-    return close();
+    return close(options);
   };
   return core;
 }

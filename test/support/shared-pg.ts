@@ -1,7 +1,8 @@
 /**
  * Helpers for the tests against a real PostgreSQL server (TEST_DATABASE_URL): a fresh schema per
- * test (dropped after it), an admin connection for assertions, and child processes — headless
- * workers and the CLI — that are always killed after the test.
+ * test (dropped after it), an admin connection for assertions, and child processes — the built
+ * headless worker and CLI (out/cli, plain node, as `npm run worker`/`cli` run them) — that are
+ * always killed after the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, describe } from 'vitest';
+import { buildCli, builtCli } from '../../scripts/build-cli';
 
 export const DATABASE_URL = process.env.TEST_DATABASE_URL;
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -49,9 +51,27 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `node --import tsx <script> …args` from the repo root, collecting its output by line. */
-export function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+let built: Promise<unknown> | null = null;
+let isBuilt = false;
+
+/**
+ * Builds out/cli from the current source, once per test file (esbuild, well under a second), so a
+ * test never runs a stale build; `npm test` before `npm run build` works too. Call it in beforeAll
+ * before `spawnCli`.
+ */
+export async function ensureCliBuilt(): Promise<void> {
+  built ??= buildCli();
+  await built;
+  isBuilt = true;
+}
+
+/**
+ * Runs the built `out/cli/<name>.js` with plain `node` (no tsx: what ships is what is tested) from
+ * the repo root, collecting its output by line.
+ */
+export function spawnCli(name: 'worker' | 'cli', args: string[], env: NodeJS.ProcessEnv = {}): Child {
+  if (!isBuilt) throw new Error('spawnCli: await ensureCliBuilt() first (in beforeAll)');
+  const proc = spawn(process.execPath, [builtCli(name), ...args], {
     cwd: REPO,
     env: { ...process.env, ENTRYFLOW_DATABASE_URL: '', ENTRYFLOW_DATA_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,9 +129,10 @@ export function spawnScript(script: string, args: string[], env: NodeJS.ProcessE
   };
 }
 
-/** Runs a script to completion. */
-export async function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const c = spawnScript(script, args, env);
+/** Runs the built worker or CLI to completion (building it first if this file has not). */
+export async function runCli(name: 'worker' | 'cli', args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  await ensureCliBuilt();
+  const c = spawnCli(name, args, env);
   const { code } = await c.exited;
   return { code, stdout: c.lines.join('\n'), stderr: c.stderr.join('') };
 }

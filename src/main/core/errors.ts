@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../shared/contract';
+import { errorMessage } from '../../shared/error-message';
 
 /** Codes that only `openCore` raises: the app shows them before any window has data. */
 export type OpenErrorCode = 'DATA_DIR_LOCKED' | 'DATA_DIR_UNUSABLE' | 'MIGRATION_FAILED' | 'DATABASE_UNREACHABLE';
@@ -15,13 +16,8 @@ export class CoreError extends Error {
   }
 }
 
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (typeof err === 'string') return err;
-  // JSON.stringify returns undefined for undefined, functions and symbols.
-  const json = JSON.stringify(err) as string | undefined;
-  return json ?? String(err);
-}
+// One errorMessage for every process (the renderer's toasts too); the core's modules import it from here.
+export { errorMessage } from '../../shared/error-message';
 
 /** How a failed database call should be treated, judged by SQLSTATE (never by message text where one exists). */
 export type DbFailure =

@@ -30,7 +30,8 @@ export { CoreError } from './errors';
 export type { CoreOptions, Clock } from './options';
 export { DEFAULTS } from './options';
 export type { Stage, StageContext } from './pipeline';
-export type { Logger } from './logger';
+export type { Logger, LogLevel } from './logger';
+export { LOG_LEVELS, streamLogger } from './logger';
 export type { CoreEventMap } from './events';
 export type { CreatedFrom, DriverCapabilities } from './drivers/driver';
 
@@ -39,7 +40,8 @@ export interface Core {
   invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Envelope<ResponseOf<C>>>;
   /** What IPC passes on unchanged: anything, answered with an envelope. */
   invoke(channel: string, payload: unknown): Promise<Envelope<unknown>>;
-  close(): Promise<void>;
+  /** Stops the pool (in-flight stages get `graceMs`, default shutdownGraceMs, then abort and release) and closes the database. */
+  close(options?: { graceMs?: number }): Promise<void>;
   readonly events: CoreEventEmitter;
   readonly mode: 'embedded' | 'shared';
   /** What the driver under this core can do (tests and the CLI report it). */
@@ -90,7 +92,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const driver =
     opts.databaseUrl !== undefined
       ? await openServer({ databaseUrl: opts.databaseUrl, migrationsFolder: opts.migrationsFolder, poolSize: opts.workers + 4, schema: opts.schema, timeouts: opts.timeouts })
-      : await openEmbedded({ dataDir: opts.dataDir, migrationsFolder: opts.migrationsFolder, template: opts.templateArchive, logger: opts.logger });
+      : await openEmbedded({ dataDir: opts.dataDir, migrationsFolder: opts.migrationsFolder, template: opts.template, logger: opts.logger });
   try {
     return await startCore(driver, opts);
   } catch (err) {
@@ -193,9 +195,9 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
       }
     },
     runMaintenance: () => maintenance.tick(true),
-    close() {
+    close(options) {
       closing ??= (async () => {
-        await pool.stop(opts.shutdownGraceMs);
+        await pool.stop(options?.graceMs ?? opts.shutdownGraceMs);
         await listener?.close();
         await maintenance.stop();
         // Let calls already running finish before the database goes away under them.

@@ -67,16 +67,16 @@ export interface CoreOptions {
   migrationsFolder?: string;
   /**
    * Embedded only: the first-launch template (scripts/make-template.ts), a migrated PGlite data
-   * folder (or a .tar.gz of one) copied into a brand-new data folder instead of running initdb.
-   * Absent: `resources/pgdata-template/` beside the migrations folder's parent; when that is missing
-   * too, initdb runs.
+   * folder copied into a brand-new data folder instead of running initdb (a .tar.gz of one is read
+   * too). Absent: `resources/pgdata-template/` beside the migrations folder (defaultTemplatePath in
+   * drivers/embedded.ts); when that is missing too, initdb runs.
    */
-  templateArchive?: string;
+  template?: string;
   logger?: Logger;
   clock?: Clock;
   /** Shared server only: connect, statement, reply and close bounds (drivers/server.ts); tests shorten them. */
   timeouts?: Partial<ServerTimeouts>;
 }
 
-export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'templateArchive' | 'clock' | 'timeouts'>> &
-  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'templateArchive' | 'timeouts'> & { pipeline: Stage[]; logger: Logger; clock: Clock };
+export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'template' | 'clock' | 'timeouts'>> &
+  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'template' | 'timeouts'> & { pipeline: Stage[]; logger: Logger; clock: Clock };

@@ -1,16 +1,22 @@
 /**
- * The pipeline is data: an ordered list of stages, each with a handler. Stage k moves an entry from
- * the k-th status of its path to the next; a 3-stage pipeline walks
- * CREATED → STAGE_1 (33%) → STAGE_2 (66%) → COMPLETED (100%). Progress is floor(100·k/stages), so
- * the product's 66% (not round()'s 67) and 100% exactly at the last stage.
+ * The pipeline is data: an ordered list of stages, each with a handler. Stages are numbered from 1
+ * and named for the status they produce: stage 1 takes CREATED to STAGE_1, stage 2 takes STAGE_1 to
+ * STAGE_2, and the last stage takes the entry to COMPLETED. An entry in STAGE_k has finished stage k
+ * and waits for stage k+1. A 3-stage pipeline walks
+ * CREATED → STAGE_1 (33%) → STAGE_2 (66%) → COMPLETED (100%); with fewer stages the path is shorter
+ * (2 stages: CREATED → STAGE_1 → COMPLETED). Progress after stage k is floor(100·k/stages), so the
+ * product's 66% (not round()'s 67) and 100% exactly at the last stage.
  */
 import type { Entry, Status } from '../../shared/contract';
 
 export interface StageContext {
   entry: Entry;
-  /** 0-based index of the stage being run. */
-  stage: number;
-  /** Aborted when the lock is lost or the app shuts down past its grace period. */
+  /**
+   * Which stage this is, from 1: stage k takes the entry from STAGE_(k-1) (CREATED for stage 1) to
+   * STAGE_k (COMPLETED for the last). An entry in STAGE_k has finished stage k and waits for stage k+1.
+   */
+  stageNumber: number;
+  /** Aborted when the lock is lost, the stage runs past stageTimeoutMs, or the app shuts down past its grace period. */
   signal: AbortSignal;
 }
 
@@ -21,6 +27,7 @@ export interface Stage {
   run(ctx: StageContext): Promise<string | void>;
 }
 
+/** What stage k does to an entry's row: `steps[k-1]` of stepsFor(). */
 export interface StageStep {
   from: Status;
   to: Status;
@@ -30,7 +37,7 @@ export interface StageStep {
 const INTERMEDIATE: readonly Status[] = ['STAGE_1', 'STAGE_2'];
 export const MAX_STAGES = INTERMEDIATE.length + 1;
 
-/** The status path and per-stage steps of a pipeline with `stages` stages. */
+/** The status path of a pipeline with `stages` stages, one step per stage, stage 1 first. */
 export function stepsFor(stages: number): StageStep[] {
   if (!Number.isInteger(stages) || stages < 1 || stages > MAX_STAGES) {
     throw new RangeError(`A pipeline has 1 to ${MAX_STAGES} stages, not ${stages}.`);

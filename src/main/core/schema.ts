@@ -74,8 +74,8 @@ export const entryEvents = pgTable(
  * Per-status counts as an append-only log of deltas, appended by every status-changing statement in
  * store.ts (in the same statement) and folded back into one row per status by maintenance.
  *
- * Why a log: `count(*) … GROUP BY status` over 100k rows costs ~30 ms in PGlite, far over the list's
- * budget; a counter row per status would be a hot row that concurrent workers on a shared server
+ * Why a log: counting the table on every list call is far over the list's budget (ARCHITECTURE.md,
+ * "Data"); a counter row per status would be a hot row that concurrent workers on a shared server
  * would queue (and deadlock) on. Appending never conflicts, and summing a few hundred rows is cheap.
  */
 export const entryCounts = pgTable('entry_counts', {

@@ -10,7 +10,8 @@ export interface SqlClient {
   exec(text: string): Promise<void>;
   /**
    * A hot statement, planned once per connection and reused: planning the fused finish-and-claim
-   * costs more than running it (≈4 ms of ≈7 ms in PGlite). `types` are the Postgres types of $1…$n.
+   * costs more than running it (ARCHITECTURE.md, "PGlite specifics"). `types` are the Postgres types
+   * of $1…$n.
    */
   prepared<T extends object>(name: string, text: string, types: readonly string[], params: readonly unknown[]): Promise<T[]>;
 }

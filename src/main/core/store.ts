@@ -2,8 +2,9 @@
  * All SQL on entries lives here. Workers, the API and tests call these functions; nothing else
  * touches the tables.
  *
- * States and who moves them:
- *   CREATED ─worker─▶ STAGE_1 ─worker─▶ STAGE_2 ─worker─▶ COMPLETED      (3-stage pipeline)
+ * States and who moves them (a 3-stage pipeline; pipeline.ts numbers the stages):
+ *   CREATED ─worker, stage 1─▶ STAGE_1 ─worker, stage 2─▶ STAGE_2 ─worker, stage 3─▶ COMPLETED
+ *   An entry in STAGE_k has finished stage k and waits for stage k+1.
  *   any non-terminal ─worker (last attempt failed)─▶ FAILED ─user (retry)─▶ CREATED
  *   a failed attempt that may be retried keeps its status, with `run_after` pushed back (backoff).
  *   Locks: a claim sets locked_by/locked_at (worker); advance/fail/release clear them (that worker,
@@ -27,15 +28,14 @@
  * that moved entries to a next stage, retry, release, rescue — the store sends `pg_notify` on the
  * wake-up channel, so idle loops in other processes claim them now rather than at their next idle
  * poll. The payload is how many became claimable. It is a follow-up statement on purpose, not a CTE
- * of the write: a transaction that NOTIFYs holds a database-wide lock through its commit, so every
- * notifying write waited for the previous one's WAL flush (no group commit) — measured on a local
- * server, 2,000 creates took 10.5 s instead of 5.5 s and 6,000 transitions 32 s instead of 13 s.
- * A NOTIFY-only transaction writes no WAL and returns in ~0.1 ms. Sent after the commit, so a
- * woken loop always sees the rows. The embedded engine has one process and sends none.
+ * of the write: a transaction that NOTIFYs holds a database-wide lock through its commit, which
+ * serialises the writes' WAL flushes, while a NOTIFY-only transaction writes no WAL (see
+ * ARCHITECTURE.md, "Wake-ups"). Sent after the commit, so a woken loop always sees the rows. The
+ * embedded engine has one process and sends none.
  *
  * Counts: every statement that changes a status appends its per-status deltas to entry_counts in
- * the same statement (create, finishAndClaim, retry — the only three). Triggers would do the same
- * but cost ~1.5 ms per statement in PGlite, including the claims that change no status.
+ * the same statement (create, finishAndClaim, retry — the only three). Not triggers: they would
+ * tax every statement, claims included (see ARCHITECTURE.md, "Data").
  */
 import type { Entry, EntryDetail, EntryEvent, Status, StatusCounts } from '../../shared/contract';
 import { STATUSES } from '../../shared/contract';
@@ -165,7 +165,7 @@ const CLAIM_SET = `locked_by = $1, locked_at = now(), rescue_requested_at = NULL
 /** The claim: one statement that picks the oldest claimable entries, stamps owner, time and attempt. */
 // The picked ids are a MATERIALIZED CTE, evaluated exactly once. As `WHERE id IN (SELECT … LIMIT n
 // FOR UPDATE SKIP LOCKED)` the planner may rescan the subquery (a semi-join), and each rescan skips
-// the rows the last one locked — so one claim took more than n entries (found by property.test).
+// the rows the last one locked, so one claim could take more than n entries (ARCHITECTURE.md, "Claim").
 const CLAIM_SQL = `
   WITH picked AS MATERIALIZED (${CLAIM_SUBQUERY({ timeout: '$2::int', grace: '$3::int', max: '$4::int', horizon: '$5::int', limit: '$6::int', exclude: "'{}'::text[]" })})
   UPDATE entries SET ${CLAIM_SET}

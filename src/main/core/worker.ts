@@ -283,8 +283,8 @@ export class WorkerLoop {
     if (config.leases) {
       // Renew at a third of the timeout, so two missed beats still leave the lock alive, and at least
       // twice per takeover grace: when only the server's clock jumped, the lock looks expired and gets
-      // a takeover request (store.ts), which only a beat landing within the grace clears. At a third
-      // of the timeout (40 s against a 10 s grace by default) a live loop lost its entry 3 times in 4.
+      // a takeover request (store.ts), which only a beat landing within the grace clears (see
+      // ARCHITECTURE.md, "Heartbeat and lease").
       timers.push(
         setInterval(() => {
           if (lease.expired()) {
@@ -344,6 +344,7 @@ export class WorkerLoop {
     const index = steps.findIndex((s) => s.from === entry.status);
     const step = steps[index];
     const stage = pipeline[index];
+    const stageNumber = index + 1;
     if (!step || !stage) {
       // The pipeline changed under a stored entry (fewer stages than before): fail it visibly.
       return {
@@ -361,7 +362,7 @@ export class WorkerLoop {
     let failure: unknown;
     let returned: unknown;
     try {
-      returned = await Promise.race([stage.run({ entry, stage: index, signal }), ended]);
+      returned = await Promise.race([stage.run({ entry, stageNumber, signal }), ended]);
     } catch (err) {
       failure = err;
     } finally {
@@ -374,14 +375,14 @@ export class WorkerLoop {
       if (why === 'lock-lost') return { kind: 'lost' };
       // Shutdown, or a lease let go: given back (fenced, so a no-op if already taken over).
       if (why !== 'timeout') return { kind: 'release' };
-      failure = new Error(`Stage ${index + 1} ran longer than its limit of ${formatMs(config.stageTimeoutMs)} and was stopped.`);
+      failure = new Error(`Stage ${stageNumber} ran longer than its limit of ${formatMs(config.stageTimeoutMs)} and was stopped.`);
     }
     if (failure === undefined) {
       const result =
         step.to === 'COMPLETED' ? storableText(typeof returned === 'string' ? returned : completionText(entry, steps.length, new Date()), RESULT_TEXT_MAX) : null;
       return { kind: 'outcome', outcome: { id: entry.id, from: step.from, to: step.to, progress: step.progress, result, error: null, delayMs: 0 } };
     }
-    const error = storableText(errorMessage(failure) || 'stage failed without a message', ERROR_TEXT_MAX);
+    const error = storableText(errorMessage(failure, 'the stage failed without a message'), ERROR_TEXT_MAX);
     const final = entry.attempts >= config.maxAttempts;
     this.deps.events.emit('attemptFailed', { workerId: this.id, entryId: entry.id, attempt: entry.attempts, error, final });
     this.deps.logger.warn('worker: stage attempt failed', { worker: this.id, entry: entry.id, attempt: entry.attempts, error, final });

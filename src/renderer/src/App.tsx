@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import type { Status } from '../../shared/contract';
+import { errorMessage } from '../../shared/error-message';
 import { EmptyState } from './components/EmptyState';
 import { EntriesTable, SkeletonRows } from './components/EntriesTable';
 import { EntryDetailDialog } from './components/EntryDetailDialog';
@@ -11,7 +12,6 @@ import { NewEntryDialog } from './components/NewEntryDialog';
 import { SearchBox } from './components/SearchBox';
 import { StatusFilters } from './components/StatusFilters';
 import { Button } from './components/ui';
-import { errorMessage } from './data/client';
 import { EMPTY_COUNTS, entriesListOptions, flattenPages, totalOf, type EntryFilters } from './data/entries';
 import { statsOptions } from './data/stats';
 import { STATUS_LOOK } from './lib/status';

@@ -24,7 +24,10 @@ export const PGDATA_DIR = 'pgdata';
 const PARTIAL_PREFIX = `${PGDATA_DIR}.partial-`;
 /** Written beside pgdata once a database has opened fully: without it a failed open is likely a half-made folder. */
 export const READY_MARKER = 'entryflow.ready';
-/** Built by scripts/make-template.ts; shipped beside the app (extraResources) as resources/<this>. */
+/**
+ * The first-launch template's folder name: built by scripts/make-template.ts, shipped beside the app
+ * (extraResources) as resources/<this>. src/main/paths.ts mirrors it (the app's paths stay core-free).
+ */
 export const TEMPLATE_NAME = 'pgdata-template';
 /**
  * In the template: the list of its folders. Packagers copy files one by one and drop empty folders,

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import type { EntryDetail, EntryEvent } from '../../../shared/contract';
-import { errorMessage } from '../data/client';
+import { errorMessage } from '../../../shared/error-message';
 import { entryDetailOptions, useRetryEntry } from '../data/entries';
 import { STATUS_LOOK } from '../lib/status';
 import { formatClock } from '../lib/time';

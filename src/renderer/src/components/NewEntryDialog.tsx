@@ -2,7 +2,7 @@ import * as Dialog from '@radix-ui/react-dialog';
 import { useId, useRef, useState, type SyntheticEvent } from 'react';
 import { toast } from 'sonner';
 import { TITLE_MAX } from '../../../shared/contract';
-import { errorMessage } from '../data/client';
+import { errorMessage } from '../../../shared/error-message';
 import { useCreateEntry } from '../data/entries';
 import { AlertIcon } from './icons';
 import { Button, Kbd } from './ui';

@@ -4,6 +4,7 @@
  * failed call, with the backend's stable code and its human message kept intact.
  */
 import type { Channel, ErrorCode, RequestOf, ResponseOf } from '../../../shared/contract';
+import { errorMessage } from '../../../shared/error-message';
 
 export class EntryflowError extends Error {
   override readonly name = 'EntryflowError';
@@ -17,12 +18,6 @@ export class EntryflowError extends Error {
 
 export function isEntryflowError(value: unknown): value is EntryflowError {
   return value instanceof EntryflowError;
-}
-
-/** A message fit to show a person, whatever was thrown. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  return 'Something went wrong.';
 }
 
 export async function invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {

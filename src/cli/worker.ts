@@ -4,14 +4,17 @@
  * stop claiming, finish (or, past the grace period, release) what is in flight, exit 0.
  *
  *   npm run worker -- --database-url postgres://… --workers 8 --stage-delay 2000
+ *
+ * Product, not a script: `npm run build` bundles it to out/cli/worker.js, which plain `node` runs
+ * (`npm run worker` builds it, then runs that). It reaches the core only through its index.
  */
 import { parseArgs } from 'node:util';
-import { openCore, type Core } from '../src/main/core/index';
-import { errorMessage } from '../src/main/core/errors';
-import { LOG_LEVELS, streamLogger, type LogLevel } from '../src/main/core/logger';
+import { LOG_LEVELS, openCore, streamLogger, type Core, type LogLevel } from '../main/core/index';
+import { errorMessage } from '../shared/error-message';
 import { UsageError, intFlag, resolveTarget } from './target';
 
 const USAGE = `Usage: npm run worker -- (--database-url URL | --data-dir DIR) [options]
+   or: node out/cli/worker.js (--database-url URL | --data-dir DIR) [options]
 
   --database-url URL   shared PostgreSQL server (or env ENTRYFLOW_DATABASE_URL)
   --data-dir DIR       embedded database folder (or env ENTRYFLOW_DATA_DIR)

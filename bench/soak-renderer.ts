@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CDPSession } from 'playwright-core';
-import { errorMessage } from '../src/main/core/errors';
+import { errorMessage } from '../src/shared/error-message';
 import type { Envelope, ResponseOf } from '../src/shared/contract';
 import { SwitchableBackend } from '../test/e2e/support/backend';
 import { launchChromium } from '../test/e2e/support/browser';

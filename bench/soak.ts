@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openCore } from '../src/main/core/index';
-import { errorMessage } from '../src/main/core/errors';
+import { errorMessage } from '../src/shared/error-message';
 
 export interface SoakOptions {
   entries: number;

@@ -4,16 +4,20 @@
  * Exit codes: 0 ok, 1 the call answered an error (printed as `CODE: message`), 2 a usage mistake.
  *
  *   npm run cli -- --database-url postgres://… add "Quarterly report"
+ *
+ * Product, not a script: `npm run build` bundles it to out/cli/cli.js, which plain `node` runs
+ * (`npm run cli` builds it, then runs that). It reaches the core only through its index.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { STATUSES, type Entry, type Envelope } from '../src/shared/contract';
-import { openCore, type Core } from '../src/main/core/index';
-import { errorMessage } from '../src/main/core/errors';
+import { openCore, type Core } from '../main/core/index';
+import { STATUSES, type Entry, type Envelope } from '../shared/contract';
+import { errorMessage } from '../shared/error-message';
 import { UsageError, intFlag, resolveTarget } from './target';
 
 const USAGE = `Usage: npm run cli -- [--database-url URL | --data-dir DIR] COMMAND [options]
+   or: node out/cli/cli.js [--database-url URL | --data-dir DIR] COMMAND [options]
 
 Commands:
   add TITLE                       create an entry
