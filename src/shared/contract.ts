@@ -27,6 +27,12 @@ export const CURSOR_MAX = 512;
 // C0 and C1 control characters, DEL, plus NUL. Tabs and newlines are not part of a one-line title.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
+const id = z
+  .string({ error: 'id must be a string' })
+  .min(1, { error: 'id must not be empty' })
+  .max(64, { error: 'id must be at most 64 characters' })
+  .regex(/^[0-9a-zA-Z_-]+$/, { error: 'id has an invalid format' });
+
 const title = z
   .string({ error: (issue) => (issue.input === undefined ? 'title is required' : 'title must be a string') })
   .trim()
@@ -35,12 +41,6 @@ const title = z
   .refine((s) => !CONTROL_CHARS.test(s), { error: 'title must not contain control characters (such as NUL or newlines)' })
   // Lone surrogates cannot be stored as UTF-8 by Postgres.
   .refine((s) => s.isWellFormed(), { error: 'title must be valid Unicode text' });
-
-const id = z
-  .string({ error: 'id must be a string' })
-  .min(1, { error: 'id must not be empty' })
-  .max(64, { error: 'id must be at most 64 characters' })
-  .regex(/^[0-9a-zA-Z_-]+$/, { error: 'id has an invalid format' });
 
 export const statusSchema = z.enum(STATUSES, { error: `status must be one of ${STATUSES.join(', ')}` });
 
@@ -58,6 +58,8 @@ export const listRequest = z
       .string({ error: 'cursor must be a string' })
       .max(CURSOR_MAX, { error: 'cursor is malformed' })
       .optional(),
+    /** Start at this entry, inclusive (re-reading a window of rows already shown); not with cursor. */
+    from: id.optional(),
     limit: z
       .number({ error: 'limit must be a number' })
       .int({ error: 'limit must be a whole number' })
@@ -65,10 +67,20 @@ export const listRequest = z
       .max(LIST_LIMIT_MAX, { error: `limit must be at most ${LIST_LIMIT_MAX}` })
       .optional(),
   })
+  .refine((r) => r.cursor === undefined || r.from === undefined, { error: 'pass cursor or from, not both' })
   .optional()
   .default({});
 export const getRequest = z.strictObject({ id });
-export const retryRequest = z.strictObject({ id });
+/**
+ * Where a retry starts: the stage that failed (the stages before it are not run again; the default),
+ * or the first stage at 0%.
+ */
+export const RETRY_FROM = ['failed-stage', 'start'] as const;
+export type RetryFrom = (typeof RETRY_FROM)[number];
+export const retryRequest = z.strictObject({
+  id,
+  from: z.enum(RETRY_FROM, { error: `from must be one of ${RETRY_FROM.join(', ')}` }).optional(),
+});
 export const statsRequest = z.strictObject({}).optional().default({});
 
 export interface Entry {
@@ -110,6 +122,11 @@ export interface EntryPage {
   nextCursor: string | null;
   /** Per status over the whole table, not only this page or filter. */
   counts: StatusCounts;
+  /**
+   * With a search: how many entries match it (and the status filter), counted up to a cap; null
+   * without a search, where `counts` already tells.
+   */
+  matched: { count: number; capped: boolean } | null;
 }
 
 export interface EntryDetail extends Entry {

@@ -142,7 +142,7 @@ describeEachDriver('the pipeline', (driver) => {
     expect(stats.failedAttempts).toBe(2);
   });
 
-  it('ends FAILED with the error kept after maxAttempts, and a retry brings it back to CREATED', async () => {
+  it('ends FAILED with the error kept after maxAttempts, and a retry resumes at the stage that failed', async () => {
     let broken = true;
     const core = await openDriverCore(driver, {
       workers: 1,
@@ -169,12 +169,12 @@ describeEachDriver('the pipeline', (driver) => {
 
     broken = false;
     const retried = await ok(core.invoke('entries:retry', { id: e.id }));
-    expect(retried).toMatchObject({ status: 'CREATED', attempts: 0, progress: 0, error: null });
+    expect(retried).toMatchObject({ status: 'STAGE_1', attempts: 0, progress: 50, error: null });
     const done = await waitFor(async () => {
       const got = await ok(core.invoke('entries:get', { id: e.id }));
       return got.status === 'COMPLETED' ? got : undefined;
     }, 'completion after retry');
-    expect(done.events.some((x) => x.from === 'FAILED' && x.to === 'CREATED')).toBe(true);
+    expect(done.events.some((x) => x.from === 'FAILED' && x.to === 'STAGE_1')).toBe(true);
     const counts = await waitFor(async () => {
       const c = (await ok(core.invoke('entries:list', {}))).counts;
       return c.COMPLETED === 2 ? c : undefined;

@@ -84,17 +84,19 @@ export class FakeBackend {
     const clone = <T>(v: T): T => structuredClone(v);
     switch (channel) {
       case 'entries:list': {
-        const p = (payload ?? {}) as { status?: Status; search?: string; cursor?: string; limit?: number };
+        const p = (payload ?? {}) as { status?: Status; search?: string; cursor?: string; from?: string; limit?: number };
         const limit = this.pageSize ?? p.limit ?? 50;
         let rows = [...this.entries].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
         if (p.status) rows = rows.filter((e) => e.status === p.status);
         if (p.search) rows = rows.filter((e) => e.title.toLowerCase().includes(p.search!.toLowerCase()));
-        const start = p.cursor ? Number(p.cursor) : 0;
+        const from = p.from === undefined ? -1 : rows.findIndex((e) => e.id <= p.from!);
+        const start = p.cursor ? Number(p.cursor) : Math.max(0, from);
         const items = rows.slice(start, start + limit);
         const page: EntryPage = {
           items,
           nextCursor: start + limit < rows.length ? String(start + limit) : null,
           counts: this.counts(),
+          matched: p.search ? { count: rows.length, capped: false } : null,
         };
         return { ok: true, data: clone(page) };
       }

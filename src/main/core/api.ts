@@ -19,7 +19,7 @@ import { encodeCursor, decodeCursor } from './cursor';
 import { CoreError, classifyDbError, errorMessage } from './errors';
 import type { CoreEventEmitter } from './events';
 import type { Logger } from './logger';
-import type { ApiStore } from './store';
+import { searchTerm, type ApiStore } from './store';
 
 export interface ApiDeps {
   store: ApiStore;
@@ -72,20 +72,25 @@ export function createApi(deps: ApiDeps) {
       deps.wake();
       return entry;
     },
-    async 'entries:list'({ status, search, cursor, limit }) {
+    async 'entries:list'({ status, search, cursor, from, limit }) {
       const size = limit ?? LIST_LIMIT_DEFAULT;
       const afterId = cursor === undefined ? undefined : decodeCursor(cursor);
-      const [page, counts] = await Promise.all([store.list({ status, search, afterId, limit: size }), store.counts()]);
+      const searching = search !== undefined && searchTerm(search) !== '';
+      const [page, counts, matched] = await Promise.all([
+        store.list({ status, search, afterId, fromId: from, limit: size }),
+        store.counts(),
+        searching ? store.countMatching({ status, search }) : null,
+      ]);
       const last = page.items[page.items.length - 1];
-      return { items: page.items, nextCursor: page.more && last ? encodeCursor(last.id) : null, counts };
+      return { items: page.items, nextCursor: page.more && last ? encodeCursor(last.id) : null, counts, matched };
     },
     async 'entries:get'({ id }) {
       const entry = await store.get(id);
       if (!entry) throw new CoreError('NOT_FOUND', `No entry with id ${id}.`);
       return entry;
     },
-    async 'entries:retry'({ id }) {
-      const res = await store.retry(id);
+    async 'entries:retry'({ id, from }) {
+      const res = await store.retry(id, from);
       if (!res) throw new CoreError('NOT_FOUND', `No entry with id ${id}.`);
       if (!res.retried) throw new CoreError('CONFLICT', `Entry ${id} is ${res.entry.status}; only FAILED entries can be retried.`);
       deps.wake();

@@ -5,7 +5,8 @@
  * States and who moves them (a 3-stage pipeline; pipeline.ts numbers the stages):
  *   CREATED ─worker, stage 1─▶ STAGE_1 ─worker, stage 2─▶ STAGE_2 ─worker, stage 3─▶ COMPLETED
  *   An entry in STAGE_k has finished stage k and waits for stage k+1.
- *   any non-terminal ─worker (last attempt failed)─▶ FAILED ─user (retry)─▶ CREATED
+ *   any non-terminal ─worker (last attempt failed)─▶ FAILED ─user (retry)─▶ the status it failed in
+ *   (or CREATED at 0%, when the user asks to start over)
  *   a failed attempt that may be retried keeps its status, with `run_after` pushed back (backoff).
  *   Locks: a claim sets locked_by/locked_at (worker); advance/fail/release clear them (that worker,
  *   fenced by locked_by). Who may take a lock over depends on the driver:
@@ -37,7 +38,7 @@
  * the same statement (create, finishAndClaim, retry — the only three). Not triggers: they would
  * tax every statement, claims included (see ARCHITECTURE.md, "Data").
  */
-import type { Entry, EntryDetail, EntryEvent, Status, StatusCounts } from '../../shared/contract';
+import type { Entry, EntryDetail, EntryEvent, RetryFrom, Status, StatusCounts } from '../../shared/contract';
 import { STATUSES } from '../../shared/contract';
 import { DEFAULTS } from './options';
 import type { SqlClient } from './sql-client';
@@ -130,6 +131,35 @@ export function emptyCounts(): StatusCounts {
 export function likePattern(search: string): string {
   return `%${search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
+
+/**
+ * What a search means: the text anywhere in the id, the title, the error or the result, ignoring
+ * case. A leading "…" (the dashboard shows an id's tail after one) is not part of the id.
+ */
+export function searchTerm(search: string): string {
+  return search.replace(/^(…|\.\.\.)/, '');
+}
+
+function filterSql(status: Status | undefined, search: string | undefined): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (status !== undefined) {
+    params.push(status);
+    where.push(`status = $${params.length}`);
+  }
+  const term = search === undefined ? '' : searchTerm(search);
+  if (term !== '') {
+    params.push(likePattern(term));
+    const p = `$${params.length}`;
+    // '!' rather than a backslash: a backslash literal reads differently under
+    // standard_conforming_strings = off, which a shared server may have.
+    where.push(`(title ILIKE ${p} ESCAPE '!' OR id ILIKE ${p} ESCAPE '!' OR error ILIKE ${p} ESCAPE '!' OR result ILIKE ${p} ESCAPE '!')`);
+  }
+  return { where, params };
+}
+
+/** Beyond this many matches a search says "more than" instead of counting on. */
+export const MATCH_COUNT_MAX = 10_000;
 
 /** How long after a takeover request (shared server) a lock may really be taken over. */
 export function takeoverGraceMs(lockTimeoutMs: number): number {
@@ -265,6 +295,42 @@ const RESCUE_SQL = (which: string, note: string) => `
   )
   SELECT id, status FROM r`;
 
+/**
+ * Retry in one statement. The status to resume is the FAILED event's from_status: the status the
+ * entry was in when its stage failed, i.e. the stages it had finished. Its progress is still the
+ * progress of that status (a failure keeps it). CREATED at 0% when told to start over, or when no
+ * FAILED event names an active status (which only hand-edited data could lack).
+ * The UPDATE re-checks status and lock, so a concurrent retry or claim cannot both win.
+ */
+const RETRY_SQL = `
+  WITH target AS (
+    SELECT e.id,
+           CASE WHEN $2::text = 'start' THEN 'CREATED'
+                ELSE COALESCE((SELECT ev.from_status FROM entry_events ev
+                               WHERE ev.entry_id = e.id AND ev.to_status = 'FAILED' AND ev.from_status IN ${ACTIVE}
+                               ORDER BY ev.id DESC LIMIT 1), 'CREATED') END AS resume
+    FROM entries e WHERE e.id = $1
+  ),
+  r AS (
+    UPDATE entries e SET status = t.resume,
+                         progress = CASE WHEN t.resume = 'CREATED' THEN 0 ELSE e.progress END,
+                         attempts = 0, error = NULL, result = NULL, run_after = NULL, updated_at = now()
+    FROM target t
+    WHERE e.id = t.id AND e.status = 'FAILED' AND e.locked_by IS NULL
+    RETURNING e.*
+  ),
+  ev AS (
+    INSERT INTO entry_events (entry_id, from_status, to_status, message)
+    SELECT id, 'FAILED', status, CASE WHEN status = 'CREATED' AND $2::text = 'start' THEN 'retried by the user from the start'
+                                      ELSE 'retried by the user from the failed stage' END FROM r
+  ),
+  counted AS (
+    INSERT INTO entry_counts (status, delta) SELECT s, d FROM r, LATERAL (VALUES ('FAILED', -1), (r.status, 1)) v(s, d)
+  )
+  SELECT true AS retried, * FROM r
+  UNION ALL
+  SELECT false AS retried, * FROM entries WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM r)`;
+
 export interface Store {
   create(id: string, title: string): Promise<Entry>;
   claim(token: string, limit: number): Promise<Entry[]>;
@@ -288,11 +354,23 @@ export interface Store {
    * those marked longer than the grace ago, recording why. Safe while other processes run.
    */
   rescueStale(): Promise<string[]>;
-  list(q: { status?: Status | undefined; search?: string | undefined; afterId?: string | undefined; limit: number }): Promise<{ items: Entry[]; more: boolean }>;
+  /** Newest first; `afterId` exclusive (the next page), `fromId` inclusive (re-reading a window). */
+  list(q: {
+    status?: Status | undefined;
+    search?: string | undefined;
+    afterId?: string | undefined;
+    fromId?: string | undefined;
+    limit: number;
+  }): Promise<{ items: Entry[]; more: boolean }>;
+  /** How many entries the filter matches, counted up to MATCH_COUNT_MAX. */
+  countMatching(q: { status?: Status | undefined; search?: string | undefined }): Promise<{ count: number; capped: boolean }>;
   counts(): Promise<StatusCounts>;
   get(id: string): Promise<EntryDetail | null>;
-  /** FAILED → CREATED. null when absent; the entry unchanged when it is not FAILED. */
-  retry(id: string): Promise<{ retried: boolean; entry: Entry } | null>;
+  /**
+   * FAILED → the status it failed in (its failed stage runs again, the stages before it do not), or
+   * → CREATED at 0% with `from: 'start'`. null when absent; the entry unchanged when it is not FAILED.
+   */
+  retry(id: string, from?: RetryFrom): Promise<{ retried: boolean; entry: Entry } | null>;
   /** Folds the counts log into one row per status. */
   compactCounts(): Promise<void>;
   vacuum(): Promise<void>;
@@ -313,7 +391,7 @@ export interface StoreOptions {
 /** The store functions each user needs, and no more. */
 export type WorkerStore = Pick<Store, 'claim' | 'claimIds' | 'finishAndClaim' | 'settle' | 'heartbeat' | 'release'>;
 export type MaintenanceStore = Pick<Store, 'rescueStale' | 'compactCounts' | 'counts' | 'vacuum' | 'analyze'>;
-export type ApiStore = Pick<Store, 'create' | 'list' | 'counts' | 'get' | 'retry'>;
+export type ApiStore = Pick<Store, 'create' | 'list' | 'countMatching' | 'counts' | 'get' | 'retry'>;
 
 export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
   const channel = options.notifyChannel;
@@ -449,29 +527,34 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       return rows.map((r) => r.id);
     },
 
-    async list({ status, search, afterId, limit }) {
+    async list({ status, search, afterId, fromId, limit }) {
       // Not prepared: a generic plan cannot see the LIMIT or the search pattern and may pick a sort
       // over the index walk; planning this simple query costs well under a millisecond.
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (status !== undefined) {
-        params.push(status);
-        where.push(`status = $${params.length}`);
-      }
-      if (search !== undefined && search !== '') {
-        params.push(likePattern(search));
-        // '!' rather than a backslash: a backslash literal reads differently under
-        // standard_conforming_strings = off, which a shared server may have.
-        where.push(`title ILIKE $${params.length} ESCAPE '!'`);
-      }
+      const { where, params } = filterSql(status, search);
       if (afterId !== undefined) {
         params.push(afterId);
         where.push(`id < $${params.length}`);
+      }
+      if (fromId !== undefined) {
+        params.push(fromId);
+        where.push(`id <= $${params.length}`);
       }
       params.push(limit + 1);
       const text = `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`;
       const rows = await sql.query<EntryRow>(text, params);
       return { items: rows.slice(0, limit).map(toEntry), more: rows.length > limit };
+    },
+
+    async countMatching({ status, search }) {
+      const { where, params } = filterSql(status, search);
+      params.push(MATCH_COUNT_MAX + 1);
+      // Counting stops one past the cap: a search that matches most of a huge table must not scan it all.
+      const rows = await sql.query<{ n: number | string }>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} LIMIT $${params.length}) m`,
+        params,
+      );
+      const n = Number(rows[0]?.n ?? 0);
+      return { count: Math.min(n, MATCH_COUNT_MAX), capped: n > MATCH_COUNT_MAX };
     },
 
     async counts() {
@@ -489,26 +572,8 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       return { ...toEntry(row), events: events.map(toEvent) };
     },
 
-    async retry(id) {
-      const rows = await sql.query<EntryRow & { retried: boolean }>(
-        `WITH r AS (
-           UPDATE entries SET status = 'CREATED', progress = 0, attempts = 0, error = NULL, result = NULL,
-                              run_after = NULL, updated_at = now()
-           WHERE id = $1 AND status = 'FAILED' AND locked_by IS NULL
-           RETURNING *
-         ),
-         ev AS (
-           INSERT INTO entry_events (entry_id, from_status, to_status, message)
-           SELECT id, 'FAILED', 'CREATED', 'retried by the user' FROM r
-         ),
-         counted AS (
-           INSERT INTO entry_counts (status, delta) SELECT s, d FROM r, (VALUES ('FAILED', -1), ('CREATED', 1)) v(s, d)
-         )
-         SELECT true AS retried, * FROM r
-         UNION ALL
-         SELECT false AS retried, * FROM entries WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM r)`,
-        [id],
-      );
+    async retry(id, from = 'failed-stage') {
+      const rows = await sql.query<EntryRow & { retried: boolean }>(RETRY_SQL, [id, from]);
       const row = rows[0];
       if (row?.retried) await notify(1);
       return row ? { retried: row.retried, entry: toEntry(row) } : null;

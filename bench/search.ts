@@ -1,0 +1,71 @@
+/**
+ * Search latency at 100k rows (issue 13, item 6): one `entries:list` page with a search, through the
+ * API, on the embedded driver. The search matches id, title, error and result (store.ts).
+ *
+ *   npx tsx bench/search.ts [--rows 100000]
+ *
+ * Prints the median and p95 per kind of search, for the page alone and for the page with its match
+ * count (what the dashboard asks for while a search is active).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { openCore } from '../src/main/core/index';
+import { PGDATA_DIR } from '../src/main/core/drivers/embedded';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, runs: { type: 'string', default: '40' } } });
+const rows = Number(values.rows);
+const runs = Number(values.runs);
+const dataDir = mkdtempSync(join(tmpdir(), 'entryflow-search-bench-'));
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+try {
+  const c = await openCore({ dataDir, workers: 0 });
+  await c.close();
+  const db = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR) });
+  // Like real data: uuid ids, varied titles, a timestamped result on completed entries and an HTTP
+  // error on 1 in 97 (FAILED).
+  await db.exec(`
+    INSERT INTO entries (id, title, status, progress, result, error)
+      SELECT lpad(to_hex(g), 8, '0') || '-' || md5(g::text),
+             (ARRAY['Quarterly report', 'Reconcile invoices', 'Customer import', 'Backup check'])[1 + g % 4] || ' ' || g,
+             CASE WHEN g % 97 = 0 THEN 'FAILED' ELSE 'COMPLETED' END,
+             CASE WHEN g % 97 = 0 THEN 33 ELSE 100 END,
+             CASE WHEN g % 97 = 0 THEN NULL ELSE 'Processed at 2026-11-30T08:00:00.000Z' END,
+             CASE WHEN g % 97 = 0 THEN 'upstream answered 503 Service Unavailable' END
+      FROM generate_series(1, ${rows}) g;
+    INSERT INTO entry_counts (status, delta) SELECT status, count(*) FROM entries GROUP BY status;`);
+  const sample = (await db.query<{ id: string }>(`SELECT id FROM entries ORDER BY id LIMIT 1 OFFSET ${Math.floor(rows / 2)}`)).rows[0]?.id ?? '';
+  await db.close();
+
+  const core = await openCore({ dataDir, workers: 0 });
+  await core.runMaintenance();
+  const searches: Record<string, string> = {
+    'common word (title)': 'report',
+    'error text 503': '503',
+    'full id': sample,
+    'id suffix …8': `…${sample.slice(-8)}`,
+    'no match': 'zzzz-nothing',
+  };
+  console.log(`rows=${rows} runs=${runs}`);
+  for (const [name, search] of Object.entries(searches)) {
+    const page: number[] = [];
+    let matched = '';
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      const r = await core.invoke('entries:list', { limit: 100, search });
+      page.push(performance.now() - t);
+      if (r.ok) matched = `${r.data.items.length} shown, ${r.data.matched?.count ?? '-'}${r.data.matched?.capped ? '+' : ''} match`;
+    }
+    console.log(`${name.padEnd(22)} page+count median ${pct(page, 50).toFixed(2)} ms  p95 ${pct(page, 95).toFixed(2)} ms  (${matched})`);
+  }
+  await core.close();
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
