@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { FakeBackend, makeEntry } from './fake-bridge';
 import { renderApp } from './render-app';
 
+// jsdom has no Element.scrollTo; the app scrolls the table's viewport back to the top on a new filter.
+if (!('scrollTo' in Element.prototype)) Object.defineProperty(Element.prototype, 'scrollTo', { value: () => undefined });
+
 function seed() {
   return new FakeBackend([
     makeEntry({ title: 'Import invoices', status: 'CREATED', progress: 0 }),
@@ -33,8 +36,10 @@ describe('entries table', () => {
     expect(within(completed).getByText('100%')).toBeInTheDocument();
     expect(within(completed).getByText(/Completed all 3 stages/)).toBeInTheDocument();
 
+    // Held by a worker: it is running the next stage, not waiting in Stage 1.
     const stage1 = row('Resize photos');
-    expect(within(stage1).getByText('Stage 1')).toHaveAttribute('data-status', 'STAGE_1');
+    expect(within(stage1).getByText('Running stage 2')).toHaveAttribute('data-status', 'STAGE_1');
+    expect(within(row('Send newsletter')).getByText('Stage 2')).toHaveAttribute('data-status', 'STAGE_2');
     expect(within(stage1).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '33');
 
     const failed = row('Sync calendar');

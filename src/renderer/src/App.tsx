@@ -112,7 +112,7 @@ export function App() {
         workers={stats.isError ? null : (stats.data?.workers ?? null)}
         onNew={() => setNewOpen(true)}
       />
-      <main className="mx-auto flex min-h-0 w-full max-w-[1400px] flex-1 flex-col gap-4 px-6 pt-5 pb-6">
+      <main className="mx-auto flex min-h-0 w-full flex-1 flex-col gap-4 px-6 pt-5 pb-6">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} />
           <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} />

@@ -39,7 +39,7 @@ export async function openDashboard(
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A table row by its exact title (rows are labelled "title, STATUS, n%"). */
+/** A table row by its exact title (rows are labelled "title, state in words, n%"). */
 export function row(page: Page, title: string): Locator {
   return page.getByRole('row', { name: new RegExp(`^${escapeRe(title)}, `) });
 }
@@ -49,13 +49,16 @@ export interface RowState {
   progress: number;
 }
 
-/** Status and progress read in one attribute, so a re-render between two reads cannot mix them. */
+/** Status and progress read in one evaluation, so a re-render between two reads cannot mix them. */
 export async function readRow(page: Page, title: string): Promise<RowState | null> {
   const r = row(page, title);
   if ((await r.count()) === 0) return null;
-  const label = await r.getAttribute('aria-label');
-  const match = label ? /, ([A-Z_0-9]+), (\d+)%$/.exec(label) : null;
-  return match ? { status: match[1] as Status, progress: Number(match[2]) } : null;
+  // Typed structurally: this project's Node tsconfig has no DOM types.
+  const [status, progress] = await r.evaluate((el: { dataset: Record<string, string | undefined> }) => [
+    el.dataset.status,
+    el.dataset.progress,
+  ]);
+  return status && progress ? { status: status as Status, progress: Number(progress) } : null;
 }
 
 export async function screenshot(page: Page, name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<string> {

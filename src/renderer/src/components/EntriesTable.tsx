@@ -1,6 +1,19 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type ReactNode } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FocusEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import type { Entry } from '../../../shared/contract';
+import { useDensity } from '../lib/density';
+import { useTableLayout, type TableLayout } from '../lib/table-layout';
+import { DensityToggle } from './DensityToggle';
 import { EntryRow, ROW_HEIGHT } from './EntryRow';
 
 interface Props {
@@ -9,81 +22,223 @@ interface Props {
   /** Shown instead of rows (loading, empty and error states). */
   placeholder?: ReactNode;
   footer?: ReactNode;
+  /** The core's attempt limit, when the renderer knows it ("attempt 2 of 3"). */
+  maxAttempts?: number;
 }
 
-const COLUMNS = [
-  { label: 'Title', className: 'pl-5 pr-3' },
-  { label: 'Status', className: 'w-32 px-3' },
-  { label: 'Progress', className: 'w-44 px-3' },
-  { label: 'Result', className: 'w-[32%] px-3' },
-  { label: 'Created', className: 'w-28 px-3' },
-  { label: 'Updated', className: 'w-28 pl-3 pr-5' },
-] as const;
+/** The sticky header's height: rows start below it, and a row scrolled to must not hide under it. */
+const HEADER_HEIGHT = 36;
+
+type ColumnId = 'title' | 'status' | 'progress' | 'result' | 'created' | 'updated';
+
+// Fixed widths except Title (the rest) and Result (a share); see lib/table-layout.ts for who is shown when.
+const COLUMNS: { id: ColumnId; label: string; className: string; in: readonly TableLayout[] }[] = [
+  { id: 'title', label: 'Title', className: 'pl-5 pr-2', in: ['narrow', 'medium', 'wide', 'full'] },
+  { id: 'status', label: 'Status', className: 'w-40 px-3', in: ['narrow', 'medium', 'wide', 'full'] },
+  { id: 'progress', label: 'Progress', className: 'w-36 px-3', in: ['medium', 'wide', 'full'] },
+  { id: 'result', label: 'Result', className: 'w-[20%] px-3', in: ['wide', 'full'] },
+  { id: 'created', label: 'Created', className: 'w-28 px-3', in: ['full'] },
+  { id: 'updated', label: 'Updated', className: 'w-28 pl-3 pr-5', in: ['narrow', 'medium', 'wide', 'full'] },
+];
 
 /**
- * The entries table. Rows are virtualised (only what is on screen plus a margin is in the DOM), with
- * spacer rows above and below so it stays a real <table> for assistive technology.
+ * The entries table, an ARIA grid: one Tab stop (the active row has tabIndex 0, the rest -1), arrows
+ * or j/k, Home/End and PageUp/PageDown move between rows, Enter opens one. Rows are virtualised with
+ * spacer rows so it stays a real <table>; the active row is always rendered, even scrolled far out of
+ * view, so the focus stays on it while the wheel scrolls and Tab comes back to it.
  */
-export function EntriesTable({ entries, onOpen, placeholder, footer }: Props) {
+export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts }: Props) {
+  const frameRef = useRef<HTMLDivElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+  const layout = useTableLayout(frameRef);
+  const [density, setDensity] = useDensity();
+  const rowHeight = ROW_HEIGHT[density];
+  const columns = COLUMNS.filter((c) => c.in.includes(layout));
+
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const activeIndex = useMemo(() => {
+    if (entries.length === 0) return -1;
+    const i = activeId === null ? -1 : entries.findIndex((e) => e.id === activeId);
+    return i >= 0 ? i : 0;
+  }, [entries, activeId]);
+  const activeKey = activeIndex >= 0 ? entries[activeIndex]?.id : undefined;
+
+  // The active row when it is rendered only to keep the focus (far outside the visible range).
+  const pinnedIndex = useRef(-1);
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      pinnedIndex.current = -1;
+      if (activeIndex >= 0 && !indexes.includes(activeIndex)) {
+        pinnedIndex.current = activeIndex;
+        indexes.push(activeIndex);
+        indexes.sort((a, b) => a - b);
+      }
+      return indexes;
+    },
+    [activeIndex],
+  );
+
   // The app does not use the React Compiler; the virtualiser re-renders this component on scroll itself.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: entries.length,
+    count: placeholder ? 0 : entries.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     getItemKey: (index) => entries[index]?.id ?? index,
     overscan: 12,
+    paddingStart: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT,
+    rangeExtractor,
   });
-  const items = virtualizer.getVirtualItems();
-  const paddingTop = items[0]?.start ?? 0;
-  const paddingBottom = Math.max(0, virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0));
+  useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
+
+  // Focus follows the keyboard into the row it moved to, once that row is rendered.
+  const pendingFocus = useRef<string | null>(null);
+  // Whether the focus is inside the rows: if the focused row leaves the DOM (a filter, a page change),
+  // the focus goes to the new active row instead of falling to <body>.
+  const focusInside = useRef(false);
+  useLayoutEffect(() => {
+    const body = bodyRef.current;
+    if (!body) return;
+    const lost = focusInside.current && (document.activeElement === null || document.activeElement === document.body);
+    const id = pendingFocus.current ?? (lost ? activeKey : undefined);
+    pendingFocus.current = null;
+    if (id === undefined) return;
+    body.querySelector<HTMLElement>(`tr[data-entry-id="${CSS.escape(id)}"]`)?.focus({ preventScroll: true });
+  });
+
+  const moveTo = (index: number) => {
+    const target = entries[Math.max(0, Math.min(entries.length - 1, index))];
+    if (!target) return;
+    pendingFocus.current = target.id;
+    setActiveId(target.id);
+    virtualizer.scrollToIndex(entries.indexOf(target), { align: 'auto' });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTableSectionElement>) => {
+    const row = e.target instanceof HTMLElement ? e.target : null;
+    if (!row?.dataset.entryId || e.altKey || e.ctrlKey || e.metaKey) return;
+    const index = entries.findIndex((x) => x.id === row.dataset.entryId);
+    if (index < 0) return;
+    const viewport = scrollRef.current?.clientHeight ?? 0;
+    const page = Math.max(1, Math.floor((viewport - HEADER_HEIGHT) / rowHeight) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      j: index + 1,
+      ArrowUp: index - 1,
+      k: index - 1,
+      PageDown: index + page,
+      PageUp: index - page,
+      Home: 0,
+      End: entries.length - 1,
+    };
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      onOpen(row.dataset.entryId);
+    } else if (e.key in moves && !e.shiftKey) {
+      e.preventDefault();
+      moveTo(moves[e.key] ?? index);
+    }
+  };
+
+  const onFocus = (e: FocusEvent<HTMLTableSectionElement>) => {
+    focusInside.current = true;
+    const id = e.target instanceof HTMLElement ? e.target.dataset.entryId : undefined;
+    if (id && id !== activeId) setActiveId(id);
+  };
+  const onBlur = (e: FocusEvent<HTMLTableSectionElement>) => {
+    if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) focusInside.current = false;
+  };
+
+  const rows: ReactNode[] = [];
+  if (!placeholder) {
+    let cursor = HEADER_HEIGHT;
+    for (const item of virtualizer.getVirtualItems()) {
+      const entry = entries[item.index];
+      if (!entry) continue;
+      // Keyed by the row that follows, so rows already in the DOM never move (a moved node loses focus).
+      if (item.start > cursor) rows.push(<Spacer key={`gap-${entry.id}`} height={item.start - cursor} span={columns.length} />);
+      rows.push(
+        <EntryRow
+          key={entry.id}
+          entry={entry}
+          onOpen={onOpen}
+          rowIndex={item.index + 2}
+          active={item.index === activeIndex}
+          pinned={item.index === pinnedIndex.current}
+          layout={layout}
+          density={density}
+          maxAttempts={maxAttempts}
+        />,
+      );
+      cursor = item.end;
+    }
+    const tail = virtualizer.getTotalSize() - cursor;
+    if (tail > 0) rows.push(<Spacer key="gap-end" height={tail} span={columns.length} />);
+  }
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900/60">
+    <div
+      ref={frameRef}
+      data-density={density}
+      data-layout={layout}
+      className="flex min-h-0 flex-1 flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900/60"
+    >
       <div ref={scrollRef} data-virtual-viewport className="min-h-0 flex-1 overflow-auto">
-        <table className="w-full table-fixed border-separate border-spacing-0 text-left" aria-label="Entries">
+        <table
+          role="grid"
+          aria-label="Entries"
+          aria-rowcount={placeholder ? undefined : entries.length + 1}
+          className="w-full table-fixed border-separate border-spacing-0 text-left"
+        >
           <thead className="sticky top-0 z-10 bg-zinc-50/95 backdrop-blur dark:bg-zinc-900/95">
-            <tr>
-              {COLUMNS.map((c) => (
+            <tr role="row" aria-rowindex={1}>
+              {columns.map((c) => (
                 <th
-                  key={c.label}
+                  key={c.id}
+                  role="columnheader"
                   scope="col"
-                  className={`h-9 border-b border-zinc-200 text-[11px] font-semibold tracking-wider text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400 ${c.className}`}
+                  data-column={c.id}
+                  style={{ height: HEADER_HEIGHT }}
+                  className={`border-b border-zinc-200 text-[11px] font-semibold tracking-wider text-zinc-600 uppercase dark:border-zinc-800 dark:text-zinc-400 ${c.className}`}
                 >
-                  {c.label}
+                  {c.id === 'title' ? (
+                    <span className="flex items-center justify-between gap-2">
+                      <span className="truncate">{c.label}</span>
+                      <DensityToggle density={density} onChange={setDensity} />
+                    </span>
+                  ) : (
+                    <span className="block truncate">{c.label}</span>
+                  )}
                 </th>
               ))}
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={bodyRef} onKeyDown={onKeyDown} onFocus={onFocus} onBlur={onBlur}>
             {placeholder ? (
-              <tr>
-                <td colSpan={COLUMNS.length}>{placeholder}</td>
+              <tr role="row">
+                <td role="gridcell" colSpan={columns.length}>
+                  {placeholder}
+                </td>
               </tr>
             ) : (
-              <>
-                {paddingTop > 0 ? (
-                  <tr aria-hidden>
-                    <td colSpan={COLUMNS.length} style={{ height: paddingTop, padding: 0 }} />
-                  </tr>
-                ) : null}
-                {items.map((item) => {
-                  const entry = entries[item.index];
-                  return entry ? <EntryRow key={entry.id} entry={entry} onOpen={onOpen} /> : null;
-                })}
-                {paddingBottom > 0 ? (
-                  <tr aria-hidden>
-                    <td colSpan={COLUMNS.length} style={{ height: paddingBottom, padding: 0 }} />
-                  </tr>
-                ) : null}
-              </>
+              rows
             )}
           </tbody>
         </table>
       </div>
       {footer}
     </div>
+  );
+}
+
+function Spacer({ height, span }: { height: number; span: number }) {
+  return (
+    <tr aria-hidden>
+      <td colSpan={span} style={{ height, padding: 0, border: 0 }} />
+    </tr>
   );
 }
 

@@ -5,6 +5,7 @@ import { toast } from 'sonner';
 import type { EntryDetail, EntryEvent } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/error-message';
 import { entryDetailOptions, useRetryEntry } from '../data/entries';
+import { stageAfter } from '../lib/entry-state';
 import { STATUS_LOOK } from '../lib/status';
 import { formatClock } from '../lib/time';
 import { AlertIcon, CheckIcon, RetryIcon } from './icons';
@@ -182,7 +183,8 @@ function DetailContent({ entry }: { entry: EntryDetail }) {
 
 function TimelineItem({ event, last }: { event: EntryEvent; last: boolean }) {
   const to = STATUS_LOOK[event.to];
-  const failedAttempt = event.message !== null && event.from === event.to;
+  const story = timelineStory(event);
+  const failedAttempt = story !== null;
   return (
     <li className="relative flex gap-3 pb-5 last:pb-0">
       {last ? null : <span aria-hidden className="absolute top-4 bottom-0 left-[5px] w-px bg-zinc-200 dark:bg-zinc-800" />}
@@ -195,9 +197,11 @@ function TimelineItem({ event, last }: { event: EntryEvent; last: boolean }) {
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-baseline justify-between gap-x-3">
           <p className="text-sm font-medium text-zinc-900 dark:text-zinc-100">
-            {event.from ? (
+            {story ? (
+              story.heading
+            ) : event.from ? (
               <>
-                {STATUS_LOOK[event.from].label} <span className="text-zinc-400">→</span> {to.label}
+                {STATUS_LOOK[event.from].label} <span className="text-zinc-500 dark:text-zinc-400">→</span> {to.label}
               </>
             ) : (
               <>Created</>
@@ -212,12 +216,26 @@ function TimelineItem({ event, last }: { event: EntryEvent; last: boolean }) {
             by <span className="font-mono">{event.workerId}</span>
           </p>
         ) : null}
-        {event.message ? (
-          <p className="mt-1 text-[13px] break-words text-zinc-600 dark:text-zinc-300">{event.message}</p>
+        {(story ? story.detail : event.message) ? (
+          <p className="mt-1 text-[13px] break-words text-zinc-600 dark:text-zinc-300">{story ? story.detail : event.message}</p>
         ) : null}
       </div>
     </li>
   );
+}
+
+/**
+ * A note written without a status change (from = to) is about the stage that ran, which is the one
+ * after that status: "Stage 2 failed (attempt 1)", not "Stage 1 → Stage 1". The store writes a failed
+ * attempt as "attempt N failed: <error>"; any other note (a released or rescued lock) keeps its text.
+ */
+function timelineStory(event: EntryEvent): { heading: string; detail: string | null } | null {
+  if (event.from === null || event.from !== event.to) return null;
+  const stage = stageAfter(event.from);
+  const name = stage === null ? STATUS_LOOK[event.from].label : `Stage ${stage}`;
+  const failed = event.message ? /^attempt (\d+) failed: ([\s\S]*)$/.exec(event.message) : null;
+  if (failed) return { heading: `${name} failed (attempt ${failed[1]})`, detail: failed[2] ?? null };
+  return { heading: `${name} interrupted`, detail: event.message };
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
