@@ -62,11 +62,13 @@ describe('entry detail', () => {
     const user = userEvent.setup();
     await user.click(await screen.findByText('Sync calendar'));
     const dialog = await screen.findByRole('dialog', { name: 'Sync calendar' });
-    await user.click(await within(dialog).findByRole('button', { name: 'Retry' }));
-    expect(backend.callsTo('entries:retry')).toEqual([{ id: failed.id }]);
-    expect(await screen.findByText('Retry scheduled')).toBeInTheDocument();
-    // The detail and the list were invalidated: the entry is back to Created everywhere.
-    await waitFor(() => expect(within(dialog).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument());
+    // It failed in stage 2 (from STAGE_1): the retry says where it resumes, and starting over is the other choice.
+    expect(await within(dialog).findByRole('button', { name: 'Start over from stage 1' })).toBeInTheDocument();
+    await user.click(await within(dialog).findByRole('button', { name: 'Retry from stage 2' }));
+    expect(backend.callsTo('entries:retry')).toEqual([{ id: failed.id, from: 'failed-stage' }]);
+    expect(await screen.findByText('Retry from stage 2 scheduled')).toBeInTheDocument();
+    // The detail and the list were invalidated: the fake backend puts it back to Created everywhere.
+    await waitFor(() => expect(within(dialog).queryByRole('button', { name: /^Retry/ })).not.toBeInTheDocument());
     expect(dialog.querySelector('[data-status="CREATED"]')).toHaveTextContent('Created');
   });
 

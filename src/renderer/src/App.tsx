@@ -12,7 +12,7 @@ import { NewEntryDialog } from './components/NewEntryDialog';
 import { SearchBox } from './components/SearchBox';
 import { StatusFilters } from './components/StatusFilters';
 import { Button } from './components/ui';
-import { EMPTY_COUNTS, entriesListOptions, flattenPages, totalOf, type EntryFilters } from './data/entries';
+import { EMPTY_COUNTS, entriesListOptions, flattenPages, totalOf, useEntriesPoll, type EntryFilters } from './data/entries';
 import { statsOptions } from './data/stats';
 import { STATUS_LOOK } from './lib/status';
 import { useDebouncedValue } from './lib/useDebouncedValue';
@@ -30,10 +30,20 @@ export function App() {
   const searchRef = useRef<HTMLInputElement>(null);
 
   const list = useInfiniteQuery(entriesListOptions(filters));
+  const poll = useEntriesPoll(filters, shownEntryIds, list.isSuccess);
   const stats = useQuery(statsOptions());
   const entries = useMemo(() => flattenPages(list.data), [list.data]);
   const counts = list.data?.pages[0]?.counts ?? EMPTY_COUNTS;
+  const matched = list.data?.pages[0]?.matched ?? null;
   const total = totalOf(counts);
+  const listError = list.error ?? poll.error;
+  const offline = listError !== null;
+
+  // A new filter shows its newest entries, not wherever the last one was scrolled to.
+  useEffect(() => {
+    const viewport = document.querySelector('[data-virtual-viewport]');
+    if (viewport) viewport.scrollTop = 0;
+  }, [status, search]);
   const onOpen = useCallback((id: string) => setOpenId(id), []);
   const closeDetail = useCallback(() => setOpenId(null), []);
 
@@ -53,7 +63,7 @@ export function App() {
   let placeholder = null;
   if (list.isPending) {
     placeholder = <SkeletonRows />;
-  } else if (entries.length === 0 && list.isError) {
+  } else if (entries.length === 0 && offline) {
     placeholder = (
       <EmptyState title="Entries could not be loaded">The dashboard will show them as soon as the pipeline answers.</EmptyState>
     );
@@ -79,18 +89,37 @@ export function App() {
     );
   }
 
+  const strong = 'font-medium text-zinc-700 tabular-nums dark:text-zinc-200';
+  const shown = (
+    <>
+      showing <span className={strong}>{nf.format(entries.length)}</span>
+    </>
+  );
   const footer =
     entries.length > 0 ? (
       <div className="flex h-11 shrink-0 items-center justify-between border-t border-zinc-200 px-5 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-        <span aria-live="polite">
-          Showing <span className="font-medium text-zinc-700 tabular-nums dark:text-zinc-200">{nf.format(entries.length)}</span>
-          {viewTotal !== null ? (
+        <span aria-live="polite" data-testid="list-summary">
+          {search && matched ? (
             <>
-              {' '}
-              of <span className="font-medium text-zinc-700 tabular-nums dark:text-zinc-200">{nf.format(viewTotal)}</span>
+              <span className={strong}>
+                {matched.capped ? 'More than ' : ''}
+                {nf.format(matched.count)}
+              </span>{' '}
+              {matched.count === 1 && !matched.capped ? 'entry matches' : 'entries match'} “{search}”
+              {status ? ` with status ${STATUS_LOOK[status].label}` : ''} · {shown}
             </>
-          ) : null}{' '}
-          {entries.length === 1 ? 'entry' : 'entries'}
+          ) : (
+            <>
+              Showing <span className={strong}>{nf.format(entries.length)}</span>
+              {viewTotal !== null ? (
+                <>
+                  {' '}
+                  of <span className={strong}>{nf.format(viewTotal)}</span>
+                </>
+              ) : null}{' '}
+              {entries.length === 1 ? 'entry' : 'entries'}
+            </>
+          )}
         </span>
         {list.hasNextPage ? (
           <Button
@@ -108,22 +137,46 @@ export function App() {
   return (
     <div className="flex h-full flex-col">
       <Header
-        live={list.isError ? 'offline' : list.isSuccess ? 'live' : 'connecting'}
+        live={offline ? 'offline' : list.isSuccess ? 'live' : 'connecting'}
         workers={stats.isError ? null : (stats.data?.workers ?? null)}
         onNew={() => setNewOpen(true)}
       />
       <main className="mx-auto flex min-h-0 w-full flex-1 flex-col gap-4 px-6 pt-5 pb-6">
         <div className="flex flex-wrap items-center justify-between gap-3">
-          <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} />
+          <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} searching={search !== ''} />
           <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} />
         </div>
-        {list.isError ? <ErrorBanner message={errorMessage(list.error)} onRetry={() => void list.refetch()} /> : null}
-        <EntriesTable entries={entries} onOpen={onOpen} placeholder={placeholder} footer={footer} />
+        {offline ? (
+          <ErrorBanner
+            message={errorMessage(listError)}
+            onRetry={() => void (list.isError ? list.refetch() : poll.refetch())}
+          />
+        ) : null}
+        {/* Dimmed while the core does not answer: what is shown may be out of date. */}
+        <div className={`flex min-h-0 flex-1 flex-col transition-opacity ${offline && entries.length > 0 ? 'opacity-60' : ''}`} data-stale={offline || undefined}>
+          <EntriesTable entries={entries} onOpen={onOpen} placeholder={placeholder} footer={footer} />
+        </div>
       </main>
       <NewEntryDialog open={newOpen} onOpenChange={setNewOpen} />
       <EntryDetailDialog id={openId} onClose={closeDetail} />
     </div>
   );
+}
+
+/**
+ * The ids of the rows on screen. By geometry, not by what is rendered: the table also keeps rows
+ * off screen in the DOM (the virtualiser's margin, the focused row).
+ */
+function shownEntryIds(): string[] {
+  const viewport = document.querySelector('[data-virtual-viewport]');
+  if (!viewport) return [];
+  const view = viewport.getBoundingClientRect();
+  const ids: string[] = [];
+  for (const row of viewport.querySelectorAll<HTMLElement>('tr[data-entry-id]')) {
+    const r = row.getBoundingClientRect();
+    if (r.bottom > view.top && r.top < view.bottom && row.dataset.entryId) ids.push(row.dataset.entryId);
+  }
+  return ids;
 }
 
 function isTyping(target: EventTarget | null): boolean {

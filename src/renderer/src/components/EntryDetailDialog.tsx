@@ -2,9 +2,9 @@ import * as Dialog from '@radix-ui/react-dialog';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { toast } from 'sonner';
-import type { EntryDetail, EntryEvent } from '../../../shared/contract';
+import type { EntryDetail, EntryEvent, RetryFrom } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/error-message';
-import { entryDetailOptions, useRetryEntry } from '../data/entries';
+import { entryDetailOptions, failedStageOf, useRetryEntry } from '../data/entries';
 import { stageAfter } from '../lib/entry-state';
 import { STATUS_LOOK } from '../lib/status';
 import { formatClock } from '../lib/time';
@@ -90,9 +90,11 @@ function DetailBody({ id }: { id: string }) {
 
 function DetailContent({ entry }: { entry: EntryDetail }) {
   const retry = useRetryEntry();
-  const onRetry = () =>
-    retry.mutate(entry.id, {
-      onSuccess: () => toast.success('Retry scheduled', { description: entry.title }),
+  const stage = failedStageOf(entry);
+  const onRetry = (from: RetryFrom) =>
+    retry.mutate({ id: entry.id, from }, {
+      onSuccess: () =>
+        toast.success(from === 'start' || stage === null ? 'Retry scheduled' : `Retry from stage ${stage} scheduled`, { description: entry.title }),
       onError: (err) => toast.error('Could not retry the entry', { description: errorMessage(err) }),
     });
   const events = [...entry.events].sort((a, b) => a.at.localeCompare(b.at));
@@ -119,10 +121,17 @@ function DetailContent({ entry }: { entry: EntryDetail }) {
                 </p>
               ) : null}
             </div>
-            <Button variant="primary" onClick={onRetry} disabled={retry.isPending}>
-              <RetryIcon width={14} height={14} />
-              {retry.isPending ? 'Retrying…' : 'Retry'}
-            </Button>
+            <div className="flex shrink-0 flex-col items-end gap-1.5">
+              <Button variant="primary" onClick={() => onRetry('failed-stage')} disabled={retry.isPending}>
+                <RetryIcon width={14} height={14} />
+                {retry.isPending ? 'Retrying…' : stage !== null && stage > 1 ? `Retry from stage ${stage}` : 'Retry'}
+              </Button>
+              {stage !== null && stage > 1 ? (
+                <Button variant="secondary" className="h-7 text-xs" onClick={() => onRetry('start')} disabled={retry.isPending}>
+                  Start over from stage 1
+                </Button>
+              ) : null}
+            </div>
           </div>
         </section>
       ) : null}

