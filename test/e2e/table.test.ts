@@ -4,7 +4,8 @@
  * under way reading "Running stage 1". The built renderer in headless Chromium, through the test
  * bridge, against a real core whose single worker takes minutes over a stage.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -153,6 +154,23 @@ const ACTIVE = `(() => {
 
 const scrollTop = (el: { scrollTop: number }) => el.scrollTop;
 
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2 A/AA rules over the whole page (evaluated through DevTools, so CSP does not apply). */
+async function axeScan(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(`${AXE_SOURCE}; 0`);
+  return page.evaluate<AxeViolation[]>(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)) })))`);
+}
+
 describe('entries table against a real core', () => {
   const sizes = [
     { width: 640, height: 600 },
@@ -268,4 +286,17 @@ describe('entries table against a real core', () => {
     await screenshot(page, 'table-running', 'light');
     await screenshot(page, 'table-running', 'dark');
   });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`has no serious or critical axe-core violations in the table (${scheme})`, async () => {
+      const page = await open(1280, 800, scheme);
+      await page.locator('tr[data-entry-id]').first().focus();
+      const violations = await axeScan(page);
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      for (const v of serious) console.log(`axe ${scheme}: ${v.impact} ${v.id} (${v.help}): ${v.targets.slice(0, 5).join(' | ')}${v.targets.length > 5 ? ` … ${v.targets.length} in all` : ''}`);
+      // The table's own nodes (rows, cells, headers) must be clean; the rest is logged for the report.
+      const inTable = serious.filter((v) => v.targets.some((t) => /\b(tr|td|th|table)\b|data-entry-id|role="grid"/.test(t)));
+      expect(inTable).toEqual([]);
+    });
+  }
 });

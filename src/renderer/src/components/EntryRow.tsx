@@ -63,7 +63,7 @@ export const EntryRow = memo(function EntryRow({ entry, onOpen, rowIndex, active
         </div>
         {compact ? null : (
           <div className="flex min-w-0 items-center gap-1.5 text-[11px]">
-            <span className="shrink-0 font-mono text-zinc-500 dark:text-zinc-400" title={entry.id}>
+            <span className="shrink-0 font-mono text-zinc-600 dark:text-zinc-400" title={entry.id}>
               {shortId(entry.id)}
             </span>
             {showResult ? null : <ResultText entry={entry} state={state} inline />}
@@ -87,11 +87,11 @@ export const EntryRow = memo(function EntryRow({ entry, onOpen, rowIndex, active
         </td>
       ) : null}
       {layout === 'full' ? (
-        <td role="gridcell" className={`px-3 text-[13px] whitespace-nowrap text-zinc-500 dark:text-zinc-400 ${cellY}`}>
+        <td role="gridcell" className={`px-3 text-[13px] whitespace-nowrap text-zinc-600 dark:text-zinc-400 ${cellY}`}>
           <RelativeTime iso={entry.createdAt} />
         </td>
       ) : null}
-      <td role="gridcell" className={`pr-5 pl-3 text-[13px] whitespace-nowrap text-zinc-500 dark:text-zinc-400 ${cellY}`}>
+      <td role="gridcell" className={`pr-5 pl-3 text-[13px] whitespace-nowrap text-zinc-600 dark:text-zinc-400 ${cellY}`}>
         <RelativeTime iso={entry.updatedAt} />
       </td>
     </tr>
@@ -103,7 +103,7 @@ function StatusMeta({ entry, state, withProgress }: { entry: Entry; state: Entry
   const pct = Math.max(0, Math.min(100, Math.round(entry.progress)));
   if (state.attempt || state.retryAt) {
     return (
-      <span className="truncate text-[11px] text-amber-700 dark:text-amber-300">
+      <span className="truncate text-[11px] text-amber-800 dark:text-amber-300">
         {state.attempt}
         {state.attempt && state.retryAt ? ' · ' : null}
         {state.retryAt ? <RetryDue iso={state.retryAt} /> : null}
@@ -116,7 +116,7 @@ function StatusMeta({ entry, state, withProgress }: { entry: Entry; state: Entry
       <span className="h-1 w-full max-w-24 overflow-hidden rounded-full bg-zinc-200/80 dark:bg-zinc-800">
         <span className={`block h-full rounded-full ${STATUS_LOOK[entry.status].bar}`} style={{ width: `${pct}%` }} />
       </span>
-      <span className="text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">{pct}%</span>
+      <span className="text-[11px] text-zinc-600 tabular-nums dark:text-zinc-400">{pct}%</span>
     </span>
   );
 }
@@ -158,11 +158,11 @@ function ResultText({ entry, state, inline = false }: { entry: Entry; state: Ent
     return (
       <>
         {sep}
-        <span className="block min-w-0 truncate text-amber-700 dark:text-amber-400" title={entry.error}>
+        <span className="block min-w-0 truncate text-amber-800 dark:text-amber-400" title={entry.error}>
           {state.running ? 'Last attempt failed' : 'Retrying'} · {entry.error}
         </span>
       </>
     );
   }
-  return inline ? null : <span className="text-zinc-500 dark:text-zinc-400">—</span>;
+  return inline ? null : <span className="text-zinc-600 dark:text-zinc-400">—</span>;
 }

@@ -19,7 +19,7 @@ export function ProgressBar({ value, status, label }: { value: number; status: S
           style={{ width: `${pct}%` }}
         />
       </div>
-      <span className="w-9 shrink-0 text-right text-xs text-zinc-500 tabular-nums dark:text-zinc-400">{pct}%</span>
+      <span className="w-9 shrink-0 text-right text-xs text-zinc-600 tabular-nums dark:text-zinc-400">{pct}%</span>
     </div>
   );
 }
