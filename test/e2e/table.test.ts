@@ -100,6 +100,7 @@ interface Measured {
   header: Box;
   headers: { column: string; box: Box; text: Box; clipped: boolean }[];
   titleCell: Box | null;
+  toggle: Box;
   layout: string | null;
 }
 
@@ -125,6 +126,7 @@ const MEASURE = `(() => {
     header: box(document.querySelector('header')),
     headers,
     titleCell: firstTitleCell ? box(firstTitleCell) : null,
+    toggle: box(document.querySelector('button[aria-pressed]')),
     layout: grid.closest('[data-layout]')?.getAttribute('data-layout') ?? null,
   };
 })()`;
@@ -194,6 +196,7 @@ describe('entries table against a real core', () => {
         // No header's box or text overlaps another's, and no label is cut off.
         for (const [i, a] of m.headers.entries()) {
           expect(a.clipped, `${a.column} label clipped`).toBe(false);
+          expect(overlaps(a.text, m.toggle), `${a.column} text under the density toggle`).toBe(false);
           for (const b of m.headers.slice(i + 1)) {
             expect(overlaps(a.box, b.box), `${a.column} box overlaps ${b.column}`).toBe(false);
             expect(overlaps(a.text, b.text), `${a.column} text overlaps ${b.column}`).toBe(false);
@@ -212,9 +215,6 @@ describe('entries table against a real core', () => {
     const active = () => page.evaluate<Focused>(ACTIVE);
 
     await page.getByRole('searchbox').focus();
-    // Past the density toggle in the header, the next stop is the grid's one row.
-    await page.keyboard.press('Tab');
-    expect((await active()).text).toContain('Compact rows');
     await page.keyboard.press('Tab');
     expect(await active()).toMatchObject({ inGrid: true, tag: 'TR', rowIndex: '2', outline: 'solid 2px' });
 
@@ -249,9 +249,12 @@ describe('entries table against a real core', () => {
     expect(rowBox.y).toBeGreaterThanOrEqual(box.y);
     expect(rowBox.y + rowBox.height).toBeLessThanOrEqual(box.y + box.height + 1);
 
-    // One Tab leaves the grid for "Load more"; Shift+Tab comes back to the same row.
+    // One Tab leaves the grid (for the density toggle, then "Load more"); Shift+Tab comes back to the same row.
+    await page.keyboard.press('Tab');
+    expect(await active()).toMatchObject({ inGrid: false, text: 'Compact rows' });
     await page.keyboard.press('Tab');
     expect(await active()).toMatchObject({ inGrid: false, text: 'Load more' });
+    await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Shift+Tab');
     expect(await active()).toMatchObject({ inGrid: true, rowIndex: '100' });
 
@@ -285,6 +288,20 @@ describe('entries table against a real core', () => {
     expect(await waiting.locator('[data-live-dot]').count()).toBe(0);
     await screenshot(page, 'table-running', 'light');
     await screenshot(page, 'table-running', 'dark');
+  });
+
+  it('offers compact rows and remembers them after a reload', async () => {
+    const page = await open(800, 600);
+    const height = () => page.locator('tr[data-entry-id]').first().evaluate((el: { offsetHeight: number }) => el.offsetHeight);
+    expect(await height()).toBe(56);
+    await page.getByRole('button', { name: 'Compact rows' }).click();
+    await expect.poll(height).toBe(36);
+    await page.reload();
+    await page.locator('tr[data-entry-id]').first().waitFor();
+    expect(await height()).toBe(36);
+    expect(await page.getByRole('button', { name: 'Compact rows' }).getAttribute('aria-pressed')).toBe('true');
+    await screenshot(page, 'table-800-compact', 'light');
+    await screenshot(page, 'table-800-compact', 'dark');
   });
 
   for (const scheme of ['light', 'dark'] as const) {

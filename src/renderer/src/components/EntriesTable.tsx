@@ -9,6 +9,7 @@ import {
   type FocusEvent,
   type KeyboardEvent,
   type ReactNode,
+  type RefObject,
 } from 'react';
 import type { Entry } from '../../../shared/contract';
 import { useDensity } from '../lib/density';
@@ -38,7 +39,8 @@ const COLUMNS: { id: ColumnId; label: string; className: string; in: readonly Ta
   { id: 'progress', label: 'Progress', className: 'w-36 px-3', in: ['medium', 'wide', 'full'] },
   { id: 'result', label: 'Result', className: 'w-[20%] px-3', in: ['wide', 'full'] },
   { id: 'created', label: 'Created', className: 'w-28 px-3', in: ['full'] },
-  { id: 'updated', label: 'Updated', className: 'w-28 pl-3 pr-5', in: ['narrow', 'medium', 'wide', 'full'] },
+  // Its right padding leaves room for the density toggle drawn over the header's corner.
+  { id: 'updated', label: 'Updated', className: 'w-32 pl-3 pr-10', in: ['narrow', 'medium', 'wide', 'full'] },
 ];
 
 /**
@@ -52,6 +54,7 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
   const scrollRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const layout = useTableLayout(frameRef);
+  const gutter = useScrollbarWidth(scrollRef);
   const [density, setDensity] = useDensity();
   const rowHeight = ROW_HEIGHT[density];
   const columns = COLUMNS.filter((c) => c.in.includes(layout));
@@ -184,7 +187,7 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
       ref={frameRef}
       data-density={density}
       data-layout={layout}
-      className="flex min-h-0 flex-1 flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900/60"
+      className="relative flex min-h-0 flex-1 flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900/60"
     >
       <div ref={scrollRef} data-virtual-viewport className="min-h-0 flex-1 overflow-auto">
         <table
@@ -204,14 +207,7 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
                   style={{ height: HEADER_HEIGHT }}
                   className={`border-b border-zinc-200 text-[11px] font-semibold tracking-wider text-zinc-600 uppercase dark:border-zinc-800 dark:text-zinc-400 ${c.className}`}
                 >
-                  {c.id === 'title' ? (
-                    <span className="flex items-center justify-between gap-2">
-                      <span className="truncate">{c.label}</span>
-                      <DensityToggle density={density} onChange={setDensity} />
-                    </span>
-                  ) : (
-                    <span className="block truncate">{c.label}</span>
-                  )}
+                  <span className="block truncate">{c.label}</span>
                 </th>
               ))}
             </tr>
@@ -229,9 +225,30 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
           </tbody>
         </table>
       </div>
+      {/* Drawn in the header's right corner but after the grid in the DOM, so Tab from the search box
+          reaches the rows in one stop. Clear of the scrollbar, which runs beside the header too. */}
+      <div className="absolute top-1.5 z-20" style={{ right: gutter + 8 }}>
+        <DensityToggle density={density} onChange={setDensity} />
+      </div>
       {footer}
     </div>
   );
+}
+
+/** The width of the element's vertical scrollbar (0 for overlay scrollbars and where nothing is laid out). */
+function useScrollbarWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const update = () => setWidth(Math.max(0, el.offsetWidth - el.clientWidth));
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }
 
 function Spacer({ height, span }: { height: number; span: number }) {
