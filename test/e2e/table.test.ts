@@ -282,6 +282,12 @@ describe('entries table against a real core', () => {
     await expect.poll(() => r.getAttribute('aria-label')).toBe(`${RUNNING_TITLE}, Running stage 1, 0%`);
     expect(await r.getByText('Running stage 1', { exact: true }).isVisible()).toBe(true);
     expect(await r.locator('[data-live-dot]').count()).toBe(1);
+    // The ripple moves only for those who have not asked for reduced motion (the page opens with "reduce").
+    const ripple = `getComputedStyle(document.querySelector('[data-running] [data-live-dot] > span')).animationName`;
+    expect(await page.evaluate<string>(ripple)).toBe('none');
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    expect(await page.evaluate<string>(ripple)).toBe('ping');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
 
     const waiting = row(page, `${TITLES[1]} 1`);
     expect(await waiting.getAttribute('aria-label')).toBe(`${TITLES[1]} 1, Created, 0%`);
