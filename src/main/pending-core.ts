@@ -18,6 +18,8 @@ export const CORE_WAIT_MS = 15_000;
 export const STILL_OPENING_MESSAGE =
   'Entryflow is starting: it is still opening its data folder (this can take a minute on the first launch or after an update).';
 export const SHUTTING_DOWN_MESSAGE = 'Entryflow is shutting down; the call was not run.';
+/** Once the close has finished: "shutting down" would no longer be true. Same words as the core's. */
+export const CLOSED_MESSAGE = 'Entryflow has stopped: nothing is read or changed until it is started again.';
 
 export type PendingCoreState = 'waiting' | 'opening' | 'open' | 'failed' | 'closed';
 
@@ -59,6 +61,7 @@ export function createPendingCore(options: PendingCoreOptions = {}): PendingCore
   let core: CorePort | undefined;
   let failure = '';
   let closeRequested = false;
+  let closed = false;
   let settled: Promise<void> | undefined;
   let closeOptions: { graceMs?: number } | undefined;
   let closing: Promise<void> | undefined;
@@ -74,7 +77,7 @@ export function createPendingCore(options: PendingCoreOptions = {}): PendingCore
   });
 
   const answerNow = (channel: string, payload: unknown): Promise<Envelope<unknown>> => {
-    if (closeRequested) return Promise.resolve(unavailable(SHUTTING_DOWN_MESSAGE));
+    if (closeRequested) return Promise.resolve(unavailable(closed ? CLOSED_MESSAGE : SHUTTING_DOWN_MESSAGE));
     if (state === 'open' && core !== undefined) return core.invoke(channel, payload);
     return Promise.resolve(unavailable(`Entryflow could not open its data (${failure}). The dialog says what to do next.`));
   };
@@ -121,9 +124,13 @@ export function createPendingCore(options: PendingCoreOptions = {}): PendingCore
         closeOptions = options;
         // Wakes the waiting calls, which now answer "shutting down".
         resolveSettled();
-        if (settled === undefined) return;
-        await settled;
-        await core?.close(closeOptions);
+        try {
+          if (settled === undefined) return;
+          await settled;
+          await core?.close(closeOptions);
+        } finally {
+          closed = true;
+        }
       })();
       return closing;
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CorePort } from '../../src/main/core-port';
-import { createPendingCore, SHUTTING_DOWN_MESSAGE, STILL_OPENING_MESSAGE } from '../../src/main/pending-core';
+import { CLOSED_MESSAGE, createPendingCore, SHUTTING_DOWN_MESSAGE, STILL_OPENING_MESSAGE } from '../../src/main/pending-core';
 
 function fakeCore() {
   const invoke = vi.fn((channel: string, payload: unknown) => Promise.resolve({ ok: true as const, data: { channel, payload } }));
@@ -108,6 +108,8 @@ describe('pending core (IPC before the core has opened)', () => {
     expect(close).toHaveBeenCalled();
     expect(invoke).not.toHaveBeenCalled();
     expect(pending.state()).toBe('closed');
+    // Closed now, no longer shutting down: a page still open says what is true.
+    expect(await pending.invoke('entries:list', {})).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: CLOSED_MESSAGE } });
   });
 
   it('close before any open resolves at once, and a core attached afterwards is closed as it opens', async () => {

@@ -76,7 +76,7 @@ describe('entries table', () => {
     renderApp(backend);
     const user = userEvent.setup();
     await screen.findByText('Import invoices');
-    await user.type(screen.getByRole('searchbox', { name: 'Search titles' }), 'photo');
+    await user.type(screen.getByRole('searchbox', { name: 'Search by title, ID, error or result' }), 'photo');
     await waitFor(() => expect(screen.queryByText('Import invoices')).not.toBeInTheDocument());
     expect(screen.getByText('Resize photos')).toBeInTheDocument();
     const searches = backend.callsTo('entries:list').map((p) => (p as { search?: string }).search);

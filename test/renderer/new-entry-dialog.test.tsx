@@ -37,30 +37,43 @@ describe('new entry dialog', () => {
     expect(await screen.findByRole('row', { name: /^Reconcile March invoices,/ })).toBeInTheDocument();
   });
 
-  it('shows the backend’s error inline for an empty title and keeps the dialog open', async () => {
+  it('keeps Create disabled for an empty or blank title, and says why once, in words, without a toast', async () => {
     const backend = new FakeBackend();
     renderApp(backend);
     const { user, dialog, input } = await openDialog();
-    await user.type(input, '{Enter}');
-    const alert = await within(dialog).findByRole('alert');
-    expect(alert).toHaveTextContent('title must not be empty');
+    const create = within(dialog).getByRole('button', { name: 'Create entry' });
+    // Nothing typed: disabled, but nothing to shout about yet.
+    expect(create).toBeDisabled();
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+    await user.type(input, '   {Enter}');
+    expect(create).toBeDisabled();
+    expect(within(dialog).getAllByRole('alert').map((a) => a.textContent)).toEqual(['Give the entry a title.']);
     expect(input).toHaveAttribute('aria-invalid', 'true');
-    expect(input).toHaveAccessibleDescription(expect.stringContaining('title must not be empty'));
-    expect(backend.entries).toHaveLength(0);
-    expect(await screen.findByText('Could not create the entry')).toBeInTheDocument();
+    expect(input).toHaveAccessibleDescription(expect.stringContaining('Give the entry a title.'));
+    expect(backend.callsTo('entries:create')).toEqual([]);
+    expect(screen.queryByText('Could not create the entry')).not.toBeInTheDocument();
   });
 
-  it('counts characters against the limit and shows the backend’s error for a 500-character title', async () => {
+  it('counts as the core does: trimmed, in code points; 200 is accepted and 201 is not', async () => {
     const backend = new FakeBackend();
     renderApp(backend);
     const { user, dialog, input } = await openDialog();
+    const create = within(dialog).getByRole('button', { name: 'Create entry' });
     expect(within(dialog).getByText(`0/${TITLE_MAX}`)).toBeInTheDocument();
     await user.click(input);
-    await user.paste('x'.repeat(500));
-    expect(within(dialog).getByText(`500/${TITLE_MAX}`)).toBeInTheDocument();
-    await user.click(within(dialog).getByRole('button', { name: 'Create entry' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent(`title must be at most ${TITLE_MAX} characters`);
-    expect(backend.entries).toHaveLength(0);
+    // 201 emoji: 402 UTF-16 units, 201 characters.
+    await user.paste('😀'.repeat(TITLE_MAX + 1));
+    expect(within(dialog).getByText(`${TITLE_MAX + 1}/${TITLE_MAX}`)).toBeInTheDocument();
+    expect(create).toBeDisabled();
+    expect(within(dialog).getByRole('alert')).toHaveTextContent(`That title is ${TITLE_MAX + 1} characters long; shorten it to ${TITLE_MAX} or fewer.`);
+    await user.clear(input);
+    // Spaces around are trimmed, as the core trims them: 204 typed, 200 counted, and accepted.
+    await user.paste(`  ${'x'.repeat(TITLE_MAX)}  `);
+    expect(within(dialog).getByText(`${TITLE_MAX}/${TITLE_MAX}`)).toBeInTheDocument();
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+    await user.click(create);
+    await waitFor(() => expect(backend.callsTo('entries:create')).toEqual([{ title: `  ${'x'.repeat(TITLE_MAX)}  ` }]));
+    expect(backend.entries.map((e) => e.title)).toEqual(['x'.repeat(TITLE_MAX)]);
   });
 
   it('closes on Escape', async () => {

@@ -174,6 +174,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
   });
 
   let closing: Promise<void> | null = null;
+  let closed = false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
@@ -185,6 +186,9 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     store,
     workerIds: pool.workerIds,
     async invoke(channel: string, payload: unknown): Promise<Envelope<never>> {
+      // Closing and closed answer differently: a page left open after the core closed must not go on
+      // saying it is shutting down.
+      if (closed) return { ok: false, error: { code: 'UNAVAILABLE', message: 'Entryflow has stopped: nothing is read or changed until it is started again.' } };
       if (closing) return { ok: false, error: { code: 'UNAVAILABLE', message: 'Entryflow is shutting down; the call was not run.' } };
       inFlight++;
       try {
@@ -203,6 +207,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
         // Let calls already running finish before the database goes away under them.
         if (inFlight > 0) await new Promise<void>((r) => (drained = r));
         await driver.close();
+        closed = true;
         logger.info('core closed');
       })();
       return closing;

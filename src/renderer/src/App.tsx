@@ -48,7 +48,10 @@ export function App() {
   const closeDetail = useCallback(() => setOpenId(null), []);
 
   useGlobalShortcuts({
-    onNew: () => setNewOpen(true),
+    // Not over an open drawer: a dialog stacked on a modal drawer would fight it for focus and dimming.
+    onNew: () => {
+      if (openId === null) setNewOpen(true);
+    },
     onSearch: () => searchRef.current?.focus(),
   });
 
@@ -144,7 +147,7 @@ export function App() {
       <main className="mx-auto flex min-h-0 w-full flex-1 flex-col gap-4 px-6 pt-5 pb-6">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} searching={search !== ''} />
-          <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} />
+          <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} onLeave={focusList} />
         </div>
         {offline ? (
           <ErrorBanner
@@ -161,6 +164,13 @@ export function App() {
       <EntryDetailDialog id={openId} onClose={closeDetail} />
     </div>
   );
+}
+
+/** Focus the list's one Tab stop (the grid's active row), or its first row. */
+function focusList(): void {
+  const viewport = document.querySelector('[data-virtual-viewport]');
+  const row = viewport?.querySelector<HTMLElement>('tr[data-entry-id][tabindex="0"]') ?? viewport?.querySelector<HTMLElement>('tr[data-entry-id]');
+  row?.focus();
 }
 
 /**

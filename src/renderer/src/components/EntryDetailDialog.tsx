@@ -1,10 +1,9 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import type { EntryDetail, EntryEvent, RetryFrom } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/error-message';
-import { entryDetailOptions, failedStageOf, useRetryEntry } from '../data/entries';
+import { failedStageOf, useEntryDetail, useRetryEntry } from '../data/entries';
 import { stageAfter } from '../lib/entry-state';
 import { STATUS_LOOK } from '../lib/status';
 import { formatClock } from '../lib/time';
@@ -48,7 +47,7 @@ export function EntryDetailDialog({ id, onClose }: Props) {
 }
 
 function DetailBody({ id }: { id: string }) {
-  const detail = useQuery(entryDetailOptions(id));
+  const detail = useEntryDetail(id);
   const entry = detail.data;
   return (
     <>

@@ -57,8 +57,10 @@ export const EntryRow = memo(function EntryRow({ entry, onOpen, rowIndex, active
       style={{ height: ROW_HEIGHT[density] }}
       className="entry-row group cursor-pointer border-b border-zinc-100 transition-colors last:border-b-0 hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
     >
-      <td role="gridcell" className={`max-w-0 pr-3 pl-5 ${cellY}`}>
-        <div className="truncate text-sm font-medium text-zinc-900 dark:text-zinc-100" title={entry.title}>
+      {/* Clipped: stacked combining marks must not paint over the rows around. dir="auto": an RTL title
+          reads right to left, isolated from the LTR text around it. */}
+      <td role="gridcell" className={`max-w-0 overflow-hidden pr-3 pl-5 ${cellY}`}>
+        <div dir="auto" className="truncate text-sm font-medium text-zinc-900 dark:text-zinc-100" title={entry.title}>
           {entry.title}
         </div>
         {compact ? null : (

@@ -1,7 +1,7 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useId, useRef, useState, type SyntheticEvent } from 'react';
 import { toast } from 'sonner';
-import { TITLE_MAX } from '../../../shared/contract';
+import { TITLE_MAX, createRequest } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/error-message';
 import { useCreateEntry } from '../data/entries';
 import { AlertIcon } from './icons';
@@ -14,9 +14,31 @@ interface Props {
   onOpenChange: (open: boolean) => void;
 }
 
+/** Length as the core counts it: code points, so an emoji is one (not grapheme clusters: a flag is two). */
+const codePoints = (s: string): number => Array.from(s).length;
+
+/** Line breaks, tabs and other control characters: a title is one line of text. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
 /**
- * "New entry". Validation belongs to the backend (the shared contract's schema runs in main): the
- * dialog shows the length as a counter and the backend's own message inline when it refuses.
+ * What is wrong with a title, in words for a person; null when the core will take it. The same
+ * rules as the shared contract's schema (which the core runs): trimmed first, length in code points
+ * (an emoji is one), one line, valid Unicode. `createRequest` stays the judge: a title it refuses for
+ * a reason not listed here still gets a sentence.
+ */
+export function titleProblem(raw: string): string | null {
+  const title = raw.trim();
+  const length = codePoints(title);
+  if (length === 0) return 'Give the entry a title.';
+  if (length > TITLE_MAX) return `That title is ${length} characters long; shorten it to ${TITLE_MAX} or fewer.`;
+  if (CONTROL_CHARS.test(title)) return 'A title is one line: remove line breaks, tabs and other control characters.';
+  if (!title.isWellFormed()) return 'The title contains a broken character; retype the part that looks wrong.';
+  return createRequest.safeParse({ title: raw }).success ? null : 'Entryflow cannot store that title; try different wording.';
+}
+
+/**
+ * "New entry". The dialog checks the title as the core will (titleProblem) and keeps Create disabled
+ * until it passes; the core's answer is still shown, once, inline, if it refuses anyway.
  */
 export function NewEntryDialog({ open, onOpenChange }: Props) {
   const [title, setTitle] = useState('');
@@ -24,7 +46,12 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
   const inputRef = useRef<HTMLInputElement>(null);
   const create = useCreateEntry();
   const ids = { input: useId(), count: useId(), error: useId() };
-  const over = title.length > TITLE_MAX;
+  const length = codePoints(title.trim());
+  const over = length > TITLE_MAX;
+  const problem = titleProblem(title);
+  // Nothing typed yet is not an error to shout about; it only keeps Create disabled.
+  const shownProblem = title === '' ? null : problem;
+  const message = error ?? shownProblem;
   const returnFocus = useReturnFocus();
 
   const changeOpen = (next: boolean) => {
@@ -34,7 +61,7 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
 
   const submit = (e: SyntheticEvent<HTMLFormElement>) => {
     e.preventDefault();
-    if (create.isPending) return;
+    if (create.isPending || problem !== null) return;
     create.mutate(title, {
       onSuccess: (entry) => {
         toast.success('Entry created', { description: entry.title });
@@ -43,9 +70,8 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
         onOpenChange(false);
       },
       onError: (err) => {
-        const message = errorMessage(err);
-        setError(message);
-        toast.error('Could not create the entry', { description: message });
+        // Said once, next to the field: a toast would repeat it.
+        setError(`The entry was not created: ${errorMessage(err)}`);
         inputRef.current?.focus();
       },
     });
@@ -82,10 +108,10 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
                 </label>
                 <span
                   id={ids.count}
-                  aria-label={`${title.length} of ${TITLE_MAX} characters`}
+                  aria-label={`${length} of ${TITLE_MAX} characters`}
                   className={`text-xs tabular-nums ${over ? 'font-medium text-rose-600 dark:text-rose-400' : 'text-zinc-400'}`}
                 >
-                  {title.length}/{TITLE_MAX}
+                  {length}/{TITLE_MAX}
                 </span>
               </div>
               <input
@@ -95,26 +121,26 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
                 value={title}
                 autoComplete="off"
                 placeholder="e.g. Reconcile March invoices"
-                aria-invalid={error !== null || over}
-                aria-describedby={error ? `${ids.error} ${ids.count}` : ids.count}
+                aria-invalid={message !== null}
+                aria-describedby={message ? `${ids.error} ${ids.count}` : ids.count}
                 onChange={(e) => {
                   setTitle(e.target.value);
                   if (error) setError(null);
                 }}
                 className={`focus-ring mt-2 h-10 w-full rounded-lg border bg-white px-3 text-sm shadow-xs placeholder:text-zinc-400 focus-visible:outline-offset-0 dark:bg-zinc-950 dark:placeholder:text-zinc-600 ${
-                  error || over
+                  message
                     ? 'border-rose-400 focus-visible:outline-rose-500 dark:border-rose-500/70'
                     : 'border-zinc-300 dark:border-zinc-700'
                 }`}
               />
-              {error ? (
+              {message ? (
                 <p
                   id={ids.error}
                   role="alert"
                   className="mt-2 flex items-start gap-1.5 text-sm text-rose-600 dark:text-rose-400"
                 >
                   <AlertIcon width={14} height={14} className="mt-0.5 shrink-0" />
-                  <span>{error}</span>
+                  <span>{message}</span>
                 </p>
               ) : null}
             </div>
@@ -127,7 +153,7 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
                 <Dialog.Close asChild>
                   <Button variant="secondary">Cancel</Button>
                 </Dialog.Close>
-                <Button type="submit" variant="primary" disabled={create.isPending}>
+                <Button type="submit" variant="primary" disabled={create.isPending || problem !== null}>
                   {create.isPending ? 'Creating…' : 'Create entry'}
                 </Button>
               </div>

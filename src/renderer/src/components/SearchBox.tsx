@@ -5,14 +5,16 @@ import { SearchIcon, XIcon } from './icons';
 interface Props {
   value: string;
   onChange: (value: string) => void;
+  /** Esc (which also clears the search) and ArrowDown hand the keyboard to the list. */
+  onLeave: () => void;
   ref?: Ref<HTMLInputElement>;
 }
 
-export function SearchBox({ value, onChange, ref }: Props) {
+export function SearchBox({ value, onChange, onLeave, ref }: Props) {
   return (
     <div className="relative w-full sm:w-72">
       <label htmlFor="entry-search" className="sr-only">
-        Search titles
+        Search by title, ID, error or result
       </label>
       <SearchIcon className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-zinc-400" />
       <input
@@ -21,14 +23,18 @@ export function SearchBox({ value, onChange, ref }: Props) {
         type="search"
         value={value}
         maxLength={SEARCH_MAX}
-        placeholder="Search titles…"
+        placeholder="Search title, ID, error…"
         autoComplete="off"
         spellCheck={false}
         onChange={(e) => onChange(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Escape' && value) {
+          if (e.key === 'Escape') {
             e.preventDefault();
-            onChange('');
+            if (value) onChange('');
+            onLeave();
+          } else if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            onLeave();
           }
         }}
         className="focus-ring h-9 w-full rounded-lg border border-zinc-200 bg-white pr-16 pl-9 text-sm shadow-xs placeholder:text-zinc-400 focus-visible:outline-offset-0 dark:border-zinc-800 dark:bg-zinc-900 dark:placeholder:text-zinc-500 [&::-webkit-search-cancel-button]:hidden"

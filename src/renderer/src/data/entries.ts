@@ -10,6 +10,7 @@ import {
   useQuery,
   useQueryClient,
   type InfiniteData,
+  type QueryClient,
 } from '@tanstack/react-query';
 import type { Entry, EntryDetail, EntryPage, RetryFrom, Status, StatusCounts } from '../../../shared/contract';
 import { STATUSES } from '../../../shared/contract';
@@ -152,4 +153,24 @@ export function failedStageOf(detail: Pick<EntryDetail, 'status' | 'events'>): n
   const failed = detail.events.findLast((e) => e.to === 'FAILED');
   const done = failed?.from === 'CREATED' ? 0 : failed?.from === 'STAGE_1' ? 1 : failed?.from === 'STAGE_2' ? 2 : null;
   return done === null ? null : done + 1;
+}
+
+/** An entry as the loaded lists hold it (no history), for showing something before its detail answers. */
+function fromLists(queryClient: QueryClient, id: string): EntryDetail | undefined {
+  for (const [, data] of queryClient.getQueriesData<ListData>({ queryKey: entryKeys.lists() })) {
+    for (const page of data?.pages ?? []) {
+      const entry = page.items.find((e) => e.id === id);
+      if (entry) return { ...entry, events: [] };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * An entry's detail, starting from the row the list already has: a drawer opened while the core
+ * does not answer still shows the title, status and progress. Marked stale, so it is fetched at once.
+ */
+export function useEntryDetail(id: string) {
+  const queryClient = useQueryClient();
+  return useQuery({ ...entryDetailOptions(id), initialData: () => fromLists(queryClient, id), initialDataUpdatedAt: 0 });
 }
