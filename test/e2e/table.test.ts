@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Stage } from '../../src/main/core/pipeline';
 import type { Entry, EntryPage } from '../../src/shared/contract';
 import { SwitchableBackend } from './support/backend';
 import { launchChromium } from './support/browser';
@@ -78,8 +79,8 @@ async function running(): Promise<Entry | undefined> {
   return page.items.find((e) => e.lockedBy !== null);
 }
 
-async function open(width: number, height: number, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  opened = await openDashboard(browser!, server!.url, backend.invoke, { colorScheme });
+async function open(width: number, height: number, colorScheme: 'light' | 'dark' = 'light', core = backend): Promise<Page> {
+  opened = await openDashboard(browser!, server!.url, core.invoke, { colorScheme });
   await opened.page.setViewportSize({ width, height });
   await opened.page.locator('tr[data-entry-id]').first().waitFor();
   return opened.page;
@@ -322,4 +323,57 @@ describe('entries table against a real core', () => {
       expect(inTable).toEqual([]);
     });
   }
+});
+
+describe('a failed attempt waiting for its retry, from a real core', () => {
+  const flakyDir = mkdtempSync(join(tmpdir(), 'entryflow-e2e-flaky-'));
+  // Stage 1 always throws; the backoff is long, so the entry waits for its second attempt all test.
+  const flaky: Stage[] = [
+    { name: 'fetch', run: () => Promise.reject(new Error('upstream refused the connection')) },
+    { name: 'transform', run: () => Promise.resolve() },
+    { name: 'store', run: () => Promise.resolve() },
+  ];
+  const core = new SwitchableBackend({
+    dataDir: flakyDir,
+    workers: 1,
+    pipeline: flaky,
+    backoffBaseMs: 5 * 60_000,
+    backoffMaxMs: 10 * 60_000,
+    shutdownGraceMs: 0,
+  });
+
+  beforeAll(async () => {
+    await core.start();
+    const entry = await core.call<Entry>('entries:create', { title: 'Flaky import' });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const now = await core.call<Entry>('entries:get', { id: entry.id });
+      if (now.error !== null && now.lockedBy === null) break;
+      if (Date.now() > deadline) throw new Error(`the first attempt did not fail: ${JSON.stringify(now)}`);
+      await sleep(100);
+    }
+  });
+  afterAll(async () => {
+    await core.stop();
+    rmSync(flakyDir, { recursive: true, force: true });
+  });
+
+  it('says which attempt comes next and when, and the timeline names the stage that failed', async () => {
+    const page = await open(1280, 800, 'light', core);
+    const r = row(page, 'Flaky import');
+    // The renderer is not told the core's attempt limit, so no "of 3".
+    expect(await r.getAttribute('aria-label')).toBe('Flaky import, Created, attempt 2, 0%');
+    expect(await r.textContent()).toMatch(/attempt 2 · retry in \d+m/);
+    expect(await r.textContent()).toContain('Retrying · upstream refused the connection');
+    await screenshot(page, 'table-retrying', 'light');
+
+    await r.click();
+    const drawer = page.getByRole('dialog', { name: 'Flaky import' });
+    const timeline = drawer.getByRole('list', { name: 'Timeline' });
+    await expect.poll(() => timeline.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringContaining('Created'),
+      expect.stringMatching(/^Stage 1 failed \(attempt 1\).*upstream refused the connection$/),
+    ]);
+    await screenshot(page, 'detail-retrying', 'light');
+  });
 });
