@@ -366,6 +366,14 @@ describe('a failed attempt waiting for its retry, from a real core', () => {
     expect(await r.textContent()).toMatch(/attempt 2 · retry in \d+m/);
     expect(await r.textContent()).toContain('Retrying · upstream refused the connection');
     await screenshot(page, 'table-retrying', 'light');
+    // Narrow: no Result column; the error moves under the title, the attempt stays under the badge.
+    await page.setViewportSize({ width: 640, height: 600 });
+    await expect.poll(() => page.locator('[data-layout]').getAttribute('data-layout')).toBe('narrow');
+    expect(await r.locator('td').first().textContent()).toContain('Retrying · upstream refused the connection');
+    expect(await r.locator('td').nth(1).textContent()).toMatch(/attempt 2 · retry in \d+m/);
+    await screenshot(page, 'table-retrying-640', 'dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await r.click();
     const drawer = page.getByRole('dialog', { name: 'Flaky import' });
