@@ -149,3 +149,60 @@ describe('the dashboard with 50+ pages loaded', () => {
     expect(oldest.length).toBe(PAGES * PAGE_SIZE + 50);
   });
 });
+
+describe('search, retry and the new-entry dialog', () => {
+  it('finds an entry by the id tail shown under its title and by its error text, and says how many match', async () => {
+    // Fail one entry in stage 2 (it had finished stage 1), with an HTTP error as its text.
+    const made = await core.invoke('entries:create', { title: 'Upload to archive' });
+    if (!made.ok) throw new Error(made.error.message);
+    const id = made.data.id;
+    const token = 'e2e-search';
+    await core.store.claimIds(token, [id]);
+    await core.store.finishAndClaim(token, [{ id, from: 'CREATED', to: 'STAGE_1', progress: 33, result: null, error: null, delayMs: 0 }], 0);
+    await core.store.claimIds(token, [id]);
+    const failed = await core.store.finishAndClaim(token, [{ id, from: 'STAGE_1', to: 'FAILED', progress: 33, result: null, error: 'upstream answered 503 Service Unavailable', delayMs: 0 }], 0);
+    expect(failed.lost).toEqual([]);
+
+    const page = await open();
+    const search = page.getByRole('searchbox');
+    await row(page, 'Upload to archive').waitFor();
+    // The tail as the row shows it, ellipsis included.
+    await search.fill(`…${id.slice(-8)}`);
+    await expect.poll(() => page.getByTestId('list-summary').textContent()).toContain('1 entry matches');
+    await expect.poll(() => page.locator('[data-virtual-viewport] tr[data-entry-id]').count()).toBe(1);
+    await search.fill('503 Service');
+    await expect.poll(() => page.getByTestId('list-summary').textContent()).toMatch(/^1 entry matches “503 Service” · showing 1$/);
+    // The pills keep whole-table counts, and say so.
+    await expect.poll(() => page.getByTestId('counts-scope').textContent()).toBe('All entries, by status:');
+    // A common word: the count of matches, not the page size.
+    await search.fill('bulk');
+    await expect.poll(() => page.getByTestId('list-summary').textContent()).toBe(`${(PAGES * PAGE_SIZE + 50).toLocaleString('en-US')} entries match “bulk” · showing 100`);
+
+    // Retry from the drawer resumes at stage 2, as the button says.
+    await search.fill('503 Service');
+    await row(page, 'Upload to archive').click();
+    const drawer = page.getByRole('dialog', { name: 'Upload to archive' });
+    await drawer.getByRole('button', { name: 'Retry from stage 2' }).click();
+    await waitFor(async () => {
+      const r = await core.invoke('entries:get', { id });
+      return r.ok && r.data.status === 'STAGE_1' && r.data.progress === 33 ? r.data : undefined;
+    }, 'the entry to be back in STAGE_1 at 33%');
+  });
+
+  it('counts a title as the core does: 204 typed, 200 after trimming, accepted', async () => {
+    const page = await open();
+    await page.keyboard.press('Control+N');
+    const dialog = page.getByRole('dialog', { name: 'New entry' });
+    const title = `  ${'x'.repeat(200)}  `;
+    await dialog.getByLabel('Title').fill(title);
+    await expect.poll(() => dialog.getByText('200/200').count()).toBe(1);
+    await dialog.getByLabel('Title').fill('   ');
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('Give the entry a title.');
+    expect(await dialog.getByRole('button', { name: 'Create entry' }).isDisabled()).toBe(true);
+    await dialog.getByLabel('Title').fill(title);
+    await dialog.getByRole('button', { name: 'Create entry' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const listed = await core.invoke('entries:list', { search: 'x'.repeat(200), limit: 1 });
+    expect(listed.ok && listed.data.items[0]?.title).toBe('x'.repeat(200));
+  });
+});
