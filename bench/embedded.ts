@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { openCore, type Core } from '../src/main/core/index';
-import { PGDATA_DIR } from '../src/main/core/drivers/embedded';
+import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
 
 const { values: args } = parseArgs({
   options: {
@@ -120,7 +120,7 @@ async function listLatency(rows: number) {
   const dataDir = newDir();
   const c = await openCore({ dataDir, workers: 0 });
   await c.close();
-  const db = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR) });
+  const db = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
   await db.exec(`
     INSERT INTO entries (id, title, status, progress, result)
       SELECT 'seed-' || lpad(g::text, 9, '0'), 'bulk entry ' || g,
@@ -182,7 +182,7 @@ async function pgBossOnPglite(jobs: number, concurrency: number, batchSize: numb
   const { PgBoss, fromPglite } = await import('pg-boss');
   const pgdata = join(newDir(), PGDATA_DIR);
   mkdirSync(pgdata, { recursive: true });
-  const db = await PGlite.create({ dataDir: pgdata });
+  const db = await PGlite.create({ dataDir: pgdata, extensions: PGLITE_EXTENSIONS });
   const boss = new PgBoss({ backend: 'pglite', db: fromPglite(db), useListenNotify: true, supervise: false, schedule: false });
   const warnings: string[] = [];
   boss.on('warning', (w) => warnings.push(w.message));

@@ -15,7 +15,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { c as createTar } from 'tar';
-import { TEMPLATE_DIRS_FILE, TEMPLATE_NAME } from '../src/main/core/drivers/embedded';
+import { PGLITE_EXTENSIONS, TEMPLATE_DIRS_FILE, TEMPLATE_NAME } from '../src/main/core/drivers/embedded';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPLATE_DIR = join(root, 'resources', TEMPLATE_NAME);
@@ -31,7 +31,7 @@ export async function makeTemplate(out: string = TEMPLATE_DIR, migrationsFolder:
   const work = mkdtempSync(join(tmpdir(), 'entryflow-template-'));
   try {
     const pgdata = join(work, 'pgdata');
-    const db = await PGlite.create({ dataDir: pgdata });
+    const db = await PGlite.create({ dataDir: pgdata, extensions: PGLITE_EXTENSIONS });
     try {
       await migrate(drizzle({ client: db }), { migrationsFolder });
       await db.exec('ANALYZE');

@@ -13,7 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STATUSES, type StatusCounts } from '../../src/shared/contract';
 import type { Core } from '../../src/main/core/index';
-import { PGDATA_DIR } from '../../src/main/core/drivers/embedded';
+import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../../src/main/core/drivers/embedded';
 import { FIXTURE_ENTRIES, FIXTURE_FILE } from '../fixtures/data-dir-v0000';
 import { allEntries, ok, openTestCore, waitFor } from '../support/core';
 
@@ -36,7 +36,7 @@ async function restoreFixture(): Promise<string> {
   const dataDir = join(tempRoot('entryflow-migrate-'), 'data');
   mkdirSync(join(dataDir, PGDATA_DIR), { recursive: true });
   const blob = new Blob([readFileSync(join(ROOT, 'test', 'fixtures', FIXTURE_FILE))]);
-  const pg = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), loadDataDir: blob });
+  const pg = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), loadDataDir: blob, extensions: PGLITE_EXTENSIONS });
   // Proof the fixture really is a v0000 database: no counts table yet, one migration applied.
   const tables = await pg.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
   expect(tables.rows.map((r) => r.t)).toEqual(['entries', 'entry_events']);
@@ -104,7 +104,7 @@ describe('upgrading a v0000 data dir', () => {
     await core.close();
 
     // The database itself: every migration recorded, and 0003's storage parameter set.
-    const pg = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR) });
+    const pg = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
     try {
       const journal = JSON.parse(readFileSync(join(ROOT, 'drizzle', 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
       const applied = await pg.query<{ created_at: string }>(`SELECT created_at::text FROM drizzle.__drizzle_migrations ORDER BY id`);
@@ -167,7 +167,7 @@ describe('upgrading a v0000 data dir', () => {
       await expectFixtureIntact(again);
       await again.close();
     }
-    const pg = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR) });
+    const pg = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
     try {
       const journal = JSON.parse(readFileSync(join(ROOT, 'drizzle', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
       const applied = await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);

@@ -22,7 +22,7 @@ import { CURSOR_MAX, STATUSES, type Entry, type Status, type StatusCounts } from
 import { DEFAULTS, type CoreOptions } from '../../src/main/core/index';
 import { CoreError } from '../../src/main/core/errors';
 import { decodeCursor, encodeCursor } from '../../src/main/core/cursor';
-import { PGDATA_DIR } from '../../src/main/core/drivers/embedded';
+import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../../src/main/core/drivers/embedded';
 import { quoteLiteral, sqlLiteral } from '../../src/main/core/sql-client';
 import { likePattern, takeoverGraceMs, type Outcome } from '../../src/main/core/store';
 import { describeEachDriver, frozenMonotonicClock, openDriverCore, waitForDbTime, type DriverCore, type DriverName } from '../support/core';
@@ -478,7 +478,7 @@ describeEachDriver('likePattern and SQL literals against the database', (driver)
     // copies are deleted after each test.
     root = mkdtempSync(join(tmpdir(), 'entryflow-literals-'));
     cpSync(inject('templateDataDir'), join(root, 'data'), { recursive: true });
-    const pglite = await PGlite.create({ dataDir: join(root, 'data', PGDATA_DIR) });
+    const pglite = await PGlite.create({ dataDir: join(root, 'data', PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
     db = pglite;
     query = async <T extends object>(text: string, params: unknown[] = []) => (await pglite.query<T>(text, params)).rows;
   });

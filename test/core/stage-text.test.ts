@@ -13,7 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openCore, type Core, type CoreOptions, type Stage } from '../../src/main/core/index';
-import { PGDATA_DIR } from '../../src/main/core/drivers/embedded';
+import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../../src/main/core/drivers/embedded';
 import { ERROR_TEXT_MAX, RESULT_TEXT_MAX, storableText } from '../../src/main/core/text';
 import type { Entry, EntryDetail } from '../../src/shared/contract';
 import { freshDataDir, ok, openTestCore, track, waitFor } from '../support/core';
@@ -158,7 +158,7 @@ function embedded(): Target {
   return {
     open: (options) => openTestCore({ ...options, dataDir }),
     async exec(sql) {
-      const pg = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR) });
+      const pg = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
       try {
         await pg.exec(sql);
       } finally {

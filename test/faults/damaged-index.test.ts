@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, inject, it } from 'vitest';
 import { LOCK_FILE } from '../../src/main/core/data-dir-lock';
-import { PGDATA_DIR, READY_MARKER } from '../../src/main/core/drivers/embedded';
+import { PGDATA_DIR, PGLITE_EXTENSIONS, READY_MARKER } from '../../src/main/core/drivers/embedded';
 import { openCore } from '../../src/main/core/index';
 import { canMoveAside } from '../../src/main/move-aside';
 import { ok } from '../support/core';
@@ -34,7 +34,7 @@ async function folderWithLockedEntry(): Promise<string> {
 
 /** The file of a relation, relative to pgdata, asked of the database itself. */
 async function relationFile(dataDir: string, relation: string): Promise<string> {
-  const db = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR) });
+  const db = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
   try {
     const { rows } = await db.query<{ path: string }>('SELECT pg_relation_filepath($1) AS path', [relation]);
     return rows[0]?.path as string;

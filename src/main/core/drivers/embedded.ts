@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, r
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { x as extractTar } from 'tar';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
@@ -34,6 +35,13 @@ export const TEMPLATE_NAME = 'pgdata-template';
  * without which Postgres will not start; copyTemplate makes them again from this list.
  */
 export const TEMPLATE_DIRS_FILE = 'entryflow-template-dirs.json';
+/**
+ * Extensions every PGlite on an Entryflow data folder must load: the search index (drizzle/0006) is
+ * a pg_trgm index, and writing a row without the extension loaded fails. Anything opening a data
+ * folder with PGlite directly (scripts, tests, benchmarks) passes these too.
+ */
+export const PGLITE_EXTENSIONS = { pg_trgm };
+
 /** Lines of Postgres' own stderr kept to explain a failed start (PGlite's error is only "Aborted()"). */
 const STDERR_KEPT = 5;
 
@@ -174,7 +182,7 @@ async function createPgdata(dataDir: string, pgdata: string, template: string, l
   }
   if (from === 'initdb') {
     // initdb writes into the partial folder; closing checkpoints it, so the reopen replays nothing.
-    const db = await PGlite.create({ dataDir: partial });
+    const db = await PGlite.create({ dataDir: partial, extensions: PGLITE_EXTENSIONS });
     await db.close();
   }
   // An empty pgdata (left by an older version that made it before filling it) is replaced.
@@ -187,7 +195,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Driver> {
   const logger = options.logger ?? silentLogger;
   const { dataDir, migrationsFolder } = options;
   if (dataDir === undefined) {
-    const db = await PGlite.create();
+    const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
     await migrateAndAnalyze(db, 'memory', migrationsFolder);
     return driverFor(db, null, undefined, 'initdb');
   }
@@ -226,7 +234,7 @@ async function openInFolder(dataDir: string, lock: DataDirLock, migrationsFolder
       createdFrom = await createPgdata(dataDir, pgdata, template, logger);
     }
     saved = snapshot(startFiles(pgdata));
-    db = await PGlite.create({ dataDir: pgdata, onStderr });
+    db = await PGlite.create({ dataDir: pgdata, onStderr, extensions: PGLITE_EXTENSIONS });
   } catch (err) {
     if (err instanceof CoreError) throw err;
     restore(saved);
