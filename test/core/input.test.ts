@@ -141,6 +141,9 @@ const listCases: Bad[] = [
   { name: 'newline in search', channel: 'entries:list', payload: { search: 'a\nb' }, code: 'INVALID_INPUT', message: /search must not contain control characters/ },
   { name: 'lone surrogate in search', channel: 'entries:list', payload: { search: '\ud83d' }, code: 'INVALID_INPUT', message: /search must be valid Unicode/ },
   { name: 'search as object', channel: 'entries:list', payload: { search: { $regex: '.*' } }, code: 'INVALID_INPUT', message: /search must be a string/ },
+  { name: 'from not an id', channel: 'entries:list', payload: { from: "x' OR '1'='1" }, code: 'INVALID_INPUT', message: /^from: id has an invalid format$/ },
+  { name: 'from as number', channel: 'entries:list', payload: { from: 7 }, code: 'INVALID_INPUT', message: /^from: id must be a string$/ },
+  { name: 'cursor and from', channel: 'entries:list', payload: { cursor: Buffer.from(JSON.stringify({ v: 1, id: 'abc' })).toString('base64url'), from: 'abc' }, code: 'INVALID_INPUT', message: /pass cursor or from, not both/ },
 ];
 
 function idCases(channel: 'entries:get' | 'entries:retry'): Bad[] {

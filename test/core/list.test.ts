@@ -176,6 +176,20 @@ describeEachDriver('entries:list', (driver) => {
     expect((await ok(core.invoke('entries:stats', {}))).counts).toEqual(expected);
   });
 
+  it('from re-reads a window: newest first from that entry, inclusive, with the filter applied', async () => {
+    const core = await openDriverCore(driver);
+    const made = await createMany(core, 10);
+    const newestFirst = made.map((e) => e.id).reverse();
+    const window = await ok(core.invoke('entries:list', { from: newestFirst[3], limit: 4 }));
+    expect(window.items.map((e) => e.id)).toEqual(newestFirst.slice(3, 7));
+    expect(window.nextCursor).not.toBeNull();
+    const tail = await ok(core.invoke('entries:list', { from: newestFirst[7], limit: 4 }));
+    expect(tail.items.map((e) => e.id)).toEqual(newestFirst.slice(7));
+    expect(tail.nextCursor).toBeNull();
+    const searched = await ok(core.invoke('entries:list', { from: newestFirst[0], search: 'entry 1', limit: 50 }));
+    expect(searched.items.map((e) => e.title)).toEqual(['entry 1']);
+  });
+
   it('searches case-insensitively and matches %, _ and \\ literally', async () => {
     await checkLiteralSearch(await openDriverCore(driver));
   });
