@@ -206,3 +206,31 @@ describe('search, retry and the new-entry dialog', () => {
     expect(listed.ok && listed.data.items[0]?.title).toBe('x'.repeat(200));
   });
 });
+
+describe('text that is hard to lay out, and a core that has stopped', () => {
+  it('an RTL title gets its own direction, and the title cell clips stacked combining marks', async () => {
+    await core.invoke('entries:create', { title: 'تقرير الربع الأول 2026' });
+    await core.invoke('entries:create', { title: `Z${'\u0301\u0316\u0337'.repeat(40)}algo` });
+    const page = await open();
+    const rtl = page.locator('tr[data-entry-id]', { hasText: 'تقرير الربع الأول' }).first();
+    await rtl.waitFor();
+    expect(await rtl.locator('td').first().locator('div[dir="auto"]').count()).toBe(1);
+    // The title cell clips: stacked marks cannot paint over the rows above and below.
+    const zalgo = page.locator('tr[data-entry-id]', { hasText: 'algo' }).first();
+    const overflow = await zalgo
+      .locator('td')
+      .first()
+      .evaluate((el: object) => (globalThis as unknown as { getComputedStyle(e: object): { overflow: string } }).getComputedStyle(el).overflow);
+    expect(overflow).toBe('hidden');
+  });
+
+  it('once the core has closed, the banner says Entryflow has stopped and the rows are dimmed', async () => {
+    const page = await open();
+    await page.locator('tr[data-entry-id]').first().waitFor();
+    await core.close();
+    const alert = page.getByRole('alert').filter({ hasText: 'Entryflow has stopped' });
+    await alert.waitFor();
+    expect(await alert.textContent()).not.toContain('shutting down');
+    expect(await page.locator('[data-stale]').count()).toBe(1);
+  });
+});
