@@ -134,7 +134,7 @@ describe('a busy pipeline', () => {
     await page.emulateMedia({ colorScheme: 'light' });
 
     await drawer.getByRole('button', { name: 'Retry' }).click();
-    await page.getByText('Retry scheduled').waitFor();
+    await page.getByText(/^Retry( from stage \d)? scheduled$/).waitFor();
     await expect.poll(() => drawer.getByRole('button', { name: 'Retry' }).count()).toBe(0);
     await page.keyboard.press('Escape');
     await expect.poll(async () => (await readRow(page, title))?.status, { timeout: 20_000 }).toBe('COMPLETED');
