@@ -3,8 +3,8 @@
  * the transport (ipcRenderer.invoke). Imports only channels.ts at runtime: the sandboxed preload is
  * bundled, and the schema library has no business in it.
  */
-import { isChannel, ipcChannelName } from '../shared/channels';
-import type { EntryflowBridge, Envelope, ErrorCode } from '../shared/contract';
+import { CHANGE_EVENT, isChannel, ipcChannelName } from '../shared/channels';
+import type { ChangeNotice, EntryflowBridge, Envelope, ErrorCode } from '../shared/contract';
 
 export type Transport = (ipcChannel: string, payload: unknown) => Promise<unknown>;
 
@@ -38,8 +38,31 @@ export function createInvoke(transport: Transport): (channel: unknown, payload?:
   };
 }
 
-export function createBridge(transport: Transport): EntryflowBridge {
-  // The contract's generic signature cannot be implemented without a cast: responses are typed by the
-  // main process, which is the only sender on these channels.
-  return { invoke: createInvoke(transport) as EntryflowBridge['invoke'] };
+/** Delivers main's change notices; returns the unsubscribe. The preload supplies ipcRenderer.on/off. */
+export type Subscribe = (ipcChannel: string, listener: (payload: unknown) => void) => () => void;
+
+function isChangeNotice(value: unknown): value is ChangeNotice {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'entries' in value &&
+    typeof value.entries === 'boolean' &&
+    'queue' in value &&
+    typeof value.queue === 'boolean'
+  );
+}
+
+export function createBridge(transport: Transport, subscribe: Subscribe): EntryflowBridge {
+  return {
+    // The contract's generic signature cannot be implemented without a cast: responses are typed by
+    // the main process, which is the only sender on these channels.
+    invoke: createInvoke(transport) as EntryflowBridge['invoke'],
+    onChange(listener) {
+      if (typeof listener !== 'function') throw new TypeError('onChange needs a function');
+      // Only the notice crosses, never the IPC event (it carries the sender and ports).
+      return subscribe(CHANGE_EVENT, (payload) => {
+        if (isChangeNotice(payload)) listener({ entries: payload.entries, queue: payload.queue });
+      });
+    },
+  };
 }

@@ -8,13 +8,18 @@
 import { z } from 'zod';
 import type { Channel } from './channels';
 
-export { CHANNELS, isChannel, ipcChannelName } from './channels';
+export { CHANNELS, CHANGE_EVENT, CHANGE_NOTICE_MIN_INTERVAL_MS, isChannel, ipcChannelName } from './channels';
 export type { Channel } from './channels';
 
 /** STAGE_k: stage k of the pipeline (numbered from 1) is done, and stage k+1 is next (core/pipeline.ts). */
-export const STATUSES = ['CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED', 'FAILED'] as const;
+/** CANCELLED: a person cancelled it while it waited or ran; terminal, and it can be retried like FAILED. */
+export const STATUSES = ['CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type Status = (typeof STATUSES)[number];
-export const TERMINAL_STATUSES: readonly Status[] = ['COMPLETED', 'FAILED'];
+export const TERMINAL_STATUSES: readonly Status[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+/** Still has work: waiting for, or running, its next stage. Cancel applies to these. */
+export const ACTIVE_STATUSES: readonly Status[] = ['CREATED', 'STAGE_1', 'STAGE_2'];
+/** Retry applies to these. */
+export const RETRYABLE_STATUSES: readonly Status[] = ['FAILED', 'CANCELLED'];
 
 export const TITLE_MAX = 200;
 export const LIST_LIMIT_MAX = 200;
@@ -42,18 +47,18 @@ const title = z
   // Lone surrogates cannot be stored as UTF-8 by Postgres.
   .refine((s) => s.isWellFormed(), { error: 'title must be valid Unicode text' });
 
+const searchText = z
+  .string({ error: 'search must be a string' })
+  .max(SEARCH_MAX, { error: `search must be at most ${SEARCH_MAX} characters` })
+  .refine((s) => !CONTROL_CHARS.test(s), { error: 'search must not contain control characters' })
+  .refine((s) => s.isWellFormed(), { error: 'search must be valid Unicode text' });
 export const statusSchema = z.enum(STATUSES, { error: `status must be one of ${STATUSES.join(', ')}` });
 
 export const createRequest = z.strictObject({ title });
 export const listRequest = z
   .strictObject({
     status: statusSchema.optional(),
-    search: z
-      .string({ error: 'search must be a string' })
-      .max(SEARCH_MAX, { error: `search must be at most ${SEARCH_MAX} characters` })
-      .refine((s) => !CONTROL_CHARS.test(s), { error: 'search must not contain control characters' })
-      .refine((s) => s.isWellFormed(), { error: 'search must be valid Unicode text' })
-      .optional(),
+    search: searchText.optional(),
     cursor: z
       .string({ error: 'cursor must be a string' })
       .max(CURSOR_MAX, { error: 'cursor is malformed' })
@@ -82,6 +87,71 @@ export const retryRequest = z.strictObject({
   from: z.enum(RETRY_FROM, { error: `from must be one of ${RETRY_FROM.join(', ')}` }).optional(),
 });
 export const statsRequest = z.strictObject({}).optional().default({});
+export const cancelRequest = z.strictObject({ id });
+export const deleteRequest = z.strictObject({ id });
+
+/** A list's filter: what "select all" and export cover. */
+export const entryFilter = z.strictObject({ status: statusSchema.optional(), search: searchText.optional() });
+export type EntryFilter = z.output<typeof entryFilter>;
+
+export const BULK_ACTIONS = ['retry', 'cancel', 'delete'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+/** Ids one bulk call may name; beyond that, select by filter. */
+export const BULK_IDS_MAX = 10_000;
+export const bulkRequest = z
+  .strictObject({
+    action: z.enum(BULK_ACTIONS, { error: `action must be one of ${BULK_ACTIONS.join(', ')}` }),
+    ids: z
+      .array(id, { error: 'ids must be a list of ids' })
+      .min(1, { error: 'ids must name at least one entry' })
+      .max(BULK_IDS_MAX, { error: `ids may name at most ${BULK_IDS_MAX} entries; select by filter instead` })
+      .optional(),
+    filter: entryFilter.optional(),
+  })
+  .refine((r) => (r.ids === undefined) !== (r.filter === undefined), { error: 'pass ids or filter, exactly one of them' });
+
+export const EXPORT_FORMATS = ['csv', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const exportRequest = z.strictObject({
+  format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(', ')}` }),
+  filter: entryFilter.optional(),
+});
+
+export const WORKERS_MAX = 64;
+export const STAGE_DELAY_MAX_MS = 600_000;
+export const RETENTION_DAYS_MAX = 36_500;
+export const queueStateRequest = z.strictObject({}).optional().default({});
+export const queueUpdateRequest = z
+  .strictObject({
+    paused: z.boolean({ error: 'paused must be true or false' }).optional(),
+    workers: z
+      .number({ error: 'workers must be a number' })
+      .int({ error: 'workers must be a whole number' })
+      .min(1, { error: 'workers must be at least 1' })
+      .max(WORKERS_MAX, { error: `workers must be at most ${WORKERS_MAX}` })
+      .optional(),
+    stageDelayMs: z
+      .number({ error: 'stageDelayMs must be a number' })
+      .int({ error: 'stageDelayMs must be a whole number of milliseconds' })
+      .min(0, { error: 'stageDelayMs must not be negative' })
+      .max(STAGE_DELAY_MAX_MS, { error: `stageDelayMs must be at most ${STAGE_DELAY_MAX_MS}` })
+      .optional(),
+    /** null: never prune. */
+    retentionDays: z
+      .number({ error: 'retentionDays must be a number or null' })
+      .int({ error: 'retentionDays must be a whole number' })
+      .min(1, { error: 'retentionDays must be at least 1 (null keeps entries forever)' })
+      .max(RETENTION_DAYS_MAX, { error: `retentionDays must be at most ${RETENTION_DAYS_MAX}` })
+      .nullable()
+      .optional(),
+    notifyOnFailure: z.boolean({ error: 'notifyOnFailure must be true or false' }).optional(),
+  });
+
+export const THROUGHPUT_WINDOWS = ['hour', 'day'] as const;
+export type ThroughputWindow = (typeof THROUGHPUT_WINDOWS)[number];
+export const throughputRequest = z.strictObject({
+  window: z.enum(THROUGHPUT_WINDOWS, { error: `window must be one of ${THROUGHPUT_WINDOWS.join(', ')}` }),
+});
 
 export interface Entry {
   id: string;
@@ -111,6 +181,10 @@ export interface EntryEvent {
   workerId: string | null;
   /** The error text of a failed attempt, or why a lock was released or rescued. */
   message: string | null;
+  /** The stage (from 1) whose run this records; null for events no stage wrote (create, retry, cancel, rescue). */
+  stage: number | null;
+  /** How long that run took, in ms; null where stage is null. */
+  durationMs: number | null;
   at: string;
 }
 
@@ -144,6 +218,68 @@ export interface Stats {
   failedAttempts: number;
   /** Transitions performed by this process since open. */
   transitions: number;
+  /** Tries per stage before an entry is FAILED (for "attempt 2 of 3"). */
+  maxAttempts: number;
+}
+
+export interface BulkResult {
+  /** Entries the action changed. */
+  affected: number;
+  /** Entries it named or matched that it left alone: already moved on (e.g. finished before a cancel) or gone. */
+  skipped: number;
+}
+
+export interface DeleteResult {
+  id: string;
+}
+
+export interface ExportResult {
+  /** Where the file was written; null when the person closed the save dialog. */
+  path: string | null;
+  /** Entries written. */
+  count: number;
+}
+
+export interface QueueState {
+  /** Workers claim nothing while paused; running stages finish. Stored, so it survives a restart. */
+  paused: boolean;
+  /** Worker loops per process. */
+  workers: number;
+  /** The demo pipeline's wait per stage. */
+  stageDelayMs: number;
+  /** Finished entries older than this are pruned with their history; null: never. */
+  retentionDays: number | null;
+  /** An OS notification when an entry fails while the window is not focused. */
+  notifyOnFailure: boolean;
+}
+
+export interface ThroughputBucket {
+  /** The bucket's start (a minute for 'hour', an hour for 'day'), ISO-8601. */
+  at: string;
+  completed: number;
+  failed: number;
+}
+
+export interface StageTiming {
+  /** The stage, from 1. */
+  stage: number;
+  /** Null when no run of the stage finished in the window. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  /** Runs the percentiles are taken over. */
+  runs: number;
+}
+
+export interface Throughput {
+  /** Oldest first, one per minute (hour window, 60) or per hour (day window, 24), gaps filled with zeros. */
+  buckets: ThroughputBucket[];
+  stages: StageTiming[];
+}
+
+/** What the main process tells the renderer on CHANGE_EVENT: which data may be stale. */
+export interface ChangeNotice {
+  entries: boolean;
+  queue: boolean;
 }
 
 /** A type-only marker: carries the response type, holds no value. */
@@ -157,6 +293,13 @@ export const contract = {
   'entries:get': { request: getRequest, response: responseOf<EntryDetail>() },
   'entries:retry': { request: retryRequest, response: responseOf<Entry>() },
   'entries:stats': { request: statsRequest, response: responseOf<Stats>() },
+  'entries:cancel': { request: cancelRequest, response: responseOf<Entry>() },
+  'entries:delete': { request: deleteRequest, response: responseOf<DeleteResult>() },
+  'entries:bulk': { request: bulkRequest, response: responseOf<BulkResult>() },
+  'entries:export': { request: exportRequest, response: responseOf<ExportResult>() },
+  'queue:state': { request: queueStateRequest, response: responseOf<QueueState>() },
+  'queue:update': { request: queueUpdateRequest, response: responseOf<QueueState>() },
+  'stats:throughput': { request: throughputRequest, response: responseOf<Throughput>() },
 } as const satisfies Record<Channel, { request: z.ZodType; response: unknown }>;
 
 export type Contract = typeof contract;
@@ -180,4 +323,9 @@ export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorBody 
  */
 export interface EntryflowBridge {
   invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Envelope<ResponseOf<C>>>;
+  /**
+   * Calls `listener` when main says data changed (CHANGE_EVENT, at most ~10 per second). Returns the
+   * unsubscribe function. A hint only: the renderer still polls every 2 s.
+   */
+  onChange(listener: (notice: ChangeNotice) => void): () => void;
 }

@@ -362,6 +362,13 @@ describeEachDriver('valid edge cases are accepted and stored exactly', (driver) 
       'entries:get': { id: created.id },
       'entries:retry': { id: created.id },
       'entries:stats': {},
+      'entries:cancel': { id: created.id },
+      'entries:delete': { id: created.id },
+      'entries:bulk': { action: 'retry', ids: [created.id] },
+      'entries:export': { format: 'json' },
+      'queue:state': {},
+      'queue:update': {},
+      'stats:throughput': { window: 'hour' },
     };
     for (const channel of CHANNELS) {
       const res = await core.invoke(channel, payloads[channel]);

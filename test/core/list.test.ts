@@ -150,7 +150,7 @@ describeEachDriver('entries:list', (driver) => {
     await advance(core, ids.slice(3, 7), 'STAGE_2');
     await advance(core, ids.slice(7, 12), 'COMPLETED');
     await advance(core, ids.slice(12, 14), 'FAILED');
-    const expected: StatusCounts = { CREATED: 6, STAGE_1: 3, STAGE_2: 4, COMPLETED: 5, FAILED: 2 };
+    const expected: StatusCounts = { CREATED: 6, STAGE_1: 3, STAGE_2: 4, COMPLETED: 5, FAILED: 2, CANCELLED: 0 };
 
     const everything = await allEntries(core);
     expect(countOf(everything)).toEqual(expected);

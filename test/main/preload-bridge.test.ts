@@ -2,15 +2,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { createBridge, createInvoke } from '../../src/preload/bridge';
 
 describe('preload bridge', () => {
-  it('exposes exactly one method', () => {
-    expect(Object.keys(createBridge(vi.fn()))).toEqual(['invoke']);
+  it('exposes exactly invoke and onChange', () => {
+    expect(Object.keys(createBridge(vi.fn(), vi.fn()))).toEqual(['invoke', 'onChange']);
   });
 
   it('sends contract channels under their IPC name with the payload untouched, and resolves to the envelope', async () => {
     const reply = { ok: true, data: { total: 1 } };
     const transport = vi.fn(() => Promise.resolve(reply));
     const payload = {};
-    const result = await createBridge(transport).invoke('entries:stats', payload);
+    const result = await createBridge(transport, vi.fn()).invoke('entries:stats', payload);
     expect(result).toBe(reply);
     expect(transport).toHaveBeenCalledWith('entryflow:entries:stats', payload);
   });
@@ -18,7 +18,7 @@ describe('preload bridge', () => {
   it('refuses unknown channels without touching IPC', async () => {
     const transport = vi.fn();
     const invoke = createInvoke(transport);
-    for (const channel of ['entries:delete', 'entryflow:entries:list', '', 42, null, { toString: () => 'entries:list' }]) {
+    for (const channel of ['entries:purge', 'entryflow:entries:list', '', 42, null, { toString: () => 'entries:list' }]) {
       const result = await invoke(channel, {});
       expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
     }

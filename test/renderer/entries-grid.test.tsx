@@ -190,6 +190,8 @@ describe('entries grid: running and waiting read differently', () => {
       to,
       workerId: 'w-1',
       message,
+      stage: null,
+      durationMs: null,
       at: `2025-01-01T12:00:0${n}.000Z`,
     });
     backend.events.set(entry.id, [

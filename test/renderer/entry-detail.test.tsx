@@ -13,6 +13,8 @@ function event(entryId: string, n: number, e: Partial<EntryEvent>): EntryEvent {
     to: 'CREATED',
     workerId: null,
     message: null,
+    stage: null,
+    durationMs: null,
     at: `2025-01-01T12:00:0${n}.000Z`,
     ...e,
   };

@@ -7,6 +7,7 @@ import { vi } from 'vitest';
 import {
   createRequest,
   STATUSES,
+  type ChangeNotice,
   type Channel,
   type Entry,
   type EntryDetail,
@@ -57,7 +58,20 @@ export class FakeBackend {
       Promise.resolve(this.answer(channel, payload) as Envelope<ResponseOf<C>>),
   );
 
-  readonly bridge: EntryflowBridge = { invoke: this.invoke };
+  /** Listeners of onChange; `notify` plays main's change notice. */
+  readonly changeListeners = new Set<(notice: ChangeNotice) => void>();
+
+  readonly bridge: EntryflowBridge = {
+    invoke: this.invoke,
+    onChange: (listener) => {
+      this.changeListeners.add(listener);
+      return () => this.changeListeners.delete(listener);
+    },
+  };
+
+  notify(notice: ChangeNotice = { entries: true, queue: false }): void {
+    for (const l of this.changeListeners) l(notice);
+  }
 
   constructor(entries: Entry[] = []) {
     this.entries = entries.map((e) => ({ ...e }));
@@ -135,9 +149,12 @@ export class FakeBackend {
           lostLocks: 0,
           failedAttempts: 0,
           transitions: 0,
+          maxAttempts: 3,
         };
         return { ok: true, data: stats };
       }
+      default:
+        return { ok: false, error: { code: 'INTERNAL', message: `the fake backend does not answer ${channel}` } };
     }
   }
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeReads, windowOf, type ListData } from '../../src/renderer/src/data/window-poll';
 import type { Entry, EntryPage, StatusCounts } from '../../src/shared/contract';
 
-const counts = (n: number): StatusCounts => ({ CREATED: n, STAGE_1: 0, STAGE_2: 0, COMPLETED: 0, FAILED: 0 });
+const counts = (n: number): StatusCounts => ({ CREATED: n, STAGE_1: 0, STAGE_2: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 });
 const e = (n: number, patch: Partial<Entry> = {}): Entry => ({
   id: `id${String(n).padStart(3, '0')}`,
   title: `t${n}`,

@@ -27,7 +27,7 @@ export interface ApiDeps {
   logger: Logger;
   /** Tells idle workers (in this process) that there is new work. */
   wake(): void;
-  stats(): { workers: number; lostLocks: number; failedAttempts: number; transitions: number };
+  stats(): { workers: number; maxAttempts: number; lostLocks: number; failedAttempts: number; transitions: number };
 }
 
 type Parsed<C extends Channel> = z.output<(typeof contract)[C]['request']>;
@@ -61,6 +61,8 @@ function describeZodError(err: z.ZodError): string {
   if (issue.message.startsWith(where) || where === '') return issue.message;
   return `${where}: ${issue.message}`;
 }
+
+const notBuilt = (): Promise<never> => Promise.reject(new CoreError('INTERNAL', 'not built yet'));
 
 export function createApi(deps: ApiDeps) {
   const { store } = deps;
@@ -101,6 +103,14 @@ export function createApi(deps: ApiDeps) {
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       return { counts, total, ...deps.stats() };
     },
+    // TODO(console): each handler below is built by the operator-console work before this branch lands.
+    'entries:cancel': notBuilt,
+    'entries:delete': notBuilt,
+    'entries:bulk': notBuilt,
+    'entries:export': notBuilt,
+    'queue:state': notBuilt,
+    'queue:update': notBuilt,
+    'stats:throughput': notBuilt,
   };
 
   async function dispatch<C extends Channel>(channel: C, payload: unknown): Promise<Envelope<ResponseOf<C>>> {

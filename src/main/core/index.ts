@@ -170,7 +170,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     events,
     logger,
     wake: () => waker.wake(),
-    stats: () => ({ workers: pool.size, ...counters }),
+    stats: () => ({ workers: pool.size, maxAttempts: opts.maxAttempts, ...counters }),
   });
 
   let closing: Promise<void> | null = null;

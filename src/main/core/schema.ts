@@ -6,7 +6,7 @@
  * one without the enum's ALTER TYPE restrictions inside migrations.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -38,7 +38,7 @@ export const entries = pgTable(
     updatedAt: tz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    check('entries_status_check', sql`${t.status} IN ('CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED', 'FAILED')`),
+    check('entries_status_check', sql`${t.status} IN ('CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED', 'FAILED', 'CANCELLED')`),
     check('entries_progress_check', sql`${t.progress} BETWEEN 0 AND 100`),
     check('entries_attempts_check', sql`${t.attempts} >= 0`),
     // The claim scans only the rows that still have work, in FIFO order. A partial index keeps that
@@ -65,6 +65,13 @@ export const entryEvents = pgTable(
     toStatus: text('to_status').notNull(),
     workerId: text('worker_id'),
     message: text('message'),
+    /**
+     * The pipeline stage (from 1) whose run this event records: its completion, its failed attempt or
+     * its final failure. null for events no stage wrote (create, retry, cancel, rescue).
+     */
+    stage: smallint('stage'),
+    /** How long that stage's run took, in ms (null where `stage` is null). Feeds the per-stage timings. */
+    durationMs: integer('duration_ms'),
     at: tz('at').notNull().defaultNow(),
   },
   (t) => [index('entry_events_entry_idx').on(t.entryId, t.id)],
@@ -83,3 +90,65 @@ export const entryCounts = pgTable('entry_counts', {
   status: text('status').notNull(),
   delta: bigint('delta', { mode: 'number' }).notNull(),
 });
+
+/**
+ * The operator's settings, one row (id = 1), so pausing and the pool's settings survive a restart and
+ * are shared by every process on one server. NULL workers / stage_delay_ms: the app's own default.
+ * retention_days 0 means "never prune".
+ */
+export const queueSettings = pgTable(
+  'queue_settings',
+  {
+    id: smallint('id').primaryKey().default(1),
+    paused: boolean('paused').notNull().default(false),
+    workers: smallint('workers'),
+    stageDelayMs: integer('stage_delay_ms'),
+    retentionDays: integer('retention_days').notNull().default(30),
+    notifyOnFailure: boolean('notify_on_failure').notNull().default(true),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('queue_settings_one_row', sql`${t.id} = 1`),
+    check('queue_settings_workers_check', sql`${t.workers} IS NULL OR ${t.workers} BETWEEN 1 AND 64`),
+    check('queue_settings_delay_check', sql`${t.stageDelayMs} IS NULL OR ${t.stageDelayMs} BETWEEN 0 AND 600000`),
+    check('queue_settings_retention_check', sql`${t.retentionDays} BETWEEN 0 AND 36500`),
+  ],
+);
+
+/**
+ * Throughput per minute, folded from entry_events by maintenance (never written by a transition), so
+ * the charts read at most 1,440 rows for a day however many events there are.
+ */
+export const statsMinutes = pgTable('stats_minutes', {
+  minute: tz('minute').primaryKey(),
+  completed: integer('completed').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  cancelled: integer('cancelled').notNull().default(0),
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+});
+
+/**
+ * Stage durations per minute as a log-scale histogram (bucket b holds durations in
+ * [2^(b/4), 2^((b+1)/4)) ms), folded by maintenance like stats_minutes. p50/p95 come from summing
+ * buckets, to within one bucket's width (about 19%).
+ */
+export const statsDurations = pgTable(
+  'stats_durations',
+  {
+    minute: tz('minute').notNull(),
+    stage: smallint('stage').notNull(),
+    bucket: smallint('bucket').notNull(),
+    runs: integer('runs').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.minute, t.stage, t.bucket] })],
+);
+
+/** How far maintenance has folded entry_events into the stats tables (one row, id = 1). */
+export const statsFold = pgTable(
+  'stats_fold',
+  {
+    id: smallint('id').primaryKey().default(1),
+    lastEventId: bigint('last_event_id', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('stats_fold_one_row', sql`${t.id} = 1`)],
+);

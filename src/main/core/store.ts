@@ -89,6 +89,8 @@ interface EventRow {
   to_status: string;
   worker_id: string | null;
   message: string | null;
+  stage: number | null;
+  duration_ms: number | null;
   at: Date | string;
 }
 
@@ -119,6 +121,8 @@ function toEvent(r: EventRow): EntryEvent {
     to: r.to_status as Status,
     workerId: r.worker_id,
     message: r.message,
+    stage: r.stage,
+    durationMs: r.duration_ms,
     at: iso(r.at),
   };
 }

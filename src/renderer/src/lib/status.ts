@@ -8,7 +8,7 @@ export interface StatusLook {
   bar: string;
 }
 
-// One hue per status so a glance at the table reads as a pipeline: grey → sky → violet → green, red.
+// One hue per status so a glance at the table reads as a pipeline: grey → sky → violet → green, red; amber for a person's cancel.
 export const STATUS_LOOK: Record<Status, StatusLook> = {
   CREATED: {
     label: 'Created',
@@ -41,5 +41,11 @@ export const STATUS_LOOK: Record<Status, StatusLook> = {
     badge: 'bg-rose-50 text-rose-700 ring-rose-600/20 dark:bg-rose-400/10 dark:text-rose-300 dark:ring-rose-400/25',
     dot: 'bg-rose-500',
     bar: 'bg-rose-500',
+  },
+  CANCELLED: {
+    label: 'Cancelled',
+    badge: 'bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-400/10 dark:text-amber-300 dark:ring-amber-400/25',
+    dot: 'bg-amber-500',
+    bar: 'bg-amber-500',
   },
 };
