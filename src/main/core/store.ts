@@ -144,12 +144,8 @@ export function searchTerm(search: string): string {
   return search.replace(/^(…|\.\.\.)/, '');
 }
 
-/**
- * The searched text: id, title, error and result, joined by U+001F (a control character, which a
- * search cannot contain, so no match spans two fields). Exactly the expression of the trigram index
- * (drizzle/0006_search_index.sql): any other spelling and the planner scans the table instead.
- */
-const SEARCH_TEXT = `(id || chr(31) || title || chr(31) || coalesce(error, '') || chr(31) || coalesce(result, ''))`;
+/** An entry's columns as the API shows them: not search_text, which only doubles the bytes read. */
+const ENTRY_COLUMNS = 'id, title, status, progress, result, error, attempts, run_after, locked_by, locked_at, created_at, updated_at';
 
 function filterSql(status: Status | undefined, search: string | undefined): { where: string[]; params: unknown[] } {
   const where: string[] = [];
@@ -162,15 +158,21 @@ function filterSql(status: Status | undefined, search: string | undefined): { wh
   if (term !== '') {
     params.push(likePattern(term));
     const p = `$${params.length}`;
-    // '!' rather than a backslash: a backslash literal reads differently under
-    // standard_conforming_strings = off, which a shared server may have.
-    where.push(`${SEARCH_TEXT} ILIKE ${p} ESCAPE '!'`);
+    // search_text is lower-cased by Postgres at write time (schema.ts), so lower() on the pattern with
+    // the same collation gives ILIKE's meaning at LIKE's price. '!' rather than a backslash: a
+    // backslash literal reads differently under standard_conforming_strings = off, which a shared
+    // server may have.
+    where.push(`search_text LIKE lower(${p}) ESCAPE '!'`);
   }
   return { where, params };
 }
 
-/** Beyond this many matches a search says "more than" instead of counting on. */
-export const MATCH_COUNT_MAX = 10_000;
+/**
+ * Beyond this many matches a search says "more than" instead of counting on: the count runs with every
+ * list call (each poll), and past a thousand a person refines the search rather than reads the number.
+ * At 10,000 the count alone took 3× the page at 100k rows (BENCHMARKS.md, "Search").
+ */
+export const MATCH_COUNT_MAX = 1_000;
 
 /** How long after a takeover request (shared server) a lock may really be taken over. */
 export function takeoverGraceMs(lockTimeoutMs: number): number {
@@ -551,7 +553,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
         where.push(`id <= $${params.length}`);
       }
       params.push(limit + 1);
-      const text = `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`;
+      const text = `SELECT ${ENTRY_COLUMNS} FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`;
       const rows = await sql.query<EntryRow>(text, params);
       return { items: rows.slice(0, limit).map(toEntry), more: rows.length > limit };
     },
@@ -576,7 +578,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     },
 
     async get(id) {
-      const rows = await sql.query<EntryRow>(`SELECT * FROM entries WHERE id = $1`, [id]);
+      const rows = await sql.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = $1`, [id]);
       const row = rows[0];
       if (!row) return null;
       const events = await sql.query<EventRow>(`SELECT * FROM entry_events WHERE entry_id = $1 ORDER BY id`, [id]);
