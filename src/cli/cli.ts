@@ -97,7 +97,7 @@ function settingsPatch(flags: SettingsFlags): { workers?: number; stageDelayMs?:
   return {
     ...(workers !== undefined ? { workers } : {}),
     ...(stageDelayMs !== undefined ? { stageDelayMs } : {}),
-    ...(days !== undefined ? { retentionDays: days === 'never' ? null : (intFlag('retention-days', days) as number) } : {}),
+    ...(days !== undefined ? { retentionDays: days === 'never' ? null : intFlag('retention-days', days) } : {}),
     ...(notify !== undefined ? { notifyOnFailure: notify === 'on' } : {}),
   };
 }
@@ -155,7 +155,8 @@ async function run(core: Core, command: string, args: string[], json: boolean, f
     case 'settings': {
       if (args.length > 0) throw new UsageError('settings takes no positional arguments; use --workers, --stage-delay, --retention-days, --notify');
       const patch = settingsPatch(flags);
-      const s = Object.keys(patch).length === 0 ? unwrap(await core.invoke('queue:state', {})) : unwrap(await core.invoke('queue:update', patch));
+      const s: QueueState =
+        Object.keys(patch).length === 0 ? unwrap(await core.invoke('queue:state', {})) : unwrap(await core.invoke<'queue:update'>('queue:update', patch));
       return out(s, () => settingsLines(s));
     }
     default:

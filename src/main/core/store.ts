@@ -849,26 +849,26 @@ export function createQueueStore(sql: SqlClient, options: QueueStoreOptions): Qu
     },
 
     async pruneFinished(cutoffMs, limit) {
-      const rows = await sql.query<{ n: number }>(PRUNE_SQL, [uuidv7Floor(cutoffMs), new Date(cutoffMs), limit]);
+      const rows = await sql.query<{ n: number | string }>(PRUNE_SQL, [uuidv7Floor(cutoffMs), new Date(cutoffMs), limit]);
       return Number(rows[0]?.n ?? 0);
     },
 
     async pruneStats(cutoffMs, limit) {
-      const rows = await sql.query<{ n: number }>(PRUNE_STATS_SQL, [new Date(cutoffMs), limit]);
+      const rows = await sql.query<{ n: number | string }>(PRUNE_STATS_SQL, [new Date(cutoffMs), limit]);
       return Number(rows[0]?.n ?? 0);
     },
 
     async foldStats(limit) {
-      const rows = await sql.query<{ folded: number; seen: number }>(FOLD_SQL, [limit, Math.round(options.foldMarginMs), Math.round(options.statsKeepMs)]);
+      const rows = await sql.query<{ folded: number | string; seen: number | string }>(FOLD_SQL, [limit, Math.round(options.foldMarginMs), Math.round(options.statsKeepMs)]);
       const folded = Number(rows[0]?.folded ?? 0);
       return { folded, more: folded === limit };
     },
 
     async throughput(slotMinutes, slots) {
       const interval = `${slotMinutes} minutes`;
-      const buckets = await sql.query<{ at: Date | string; completed: number; failed: number }>(THROUGHPUT_SQL, [interval, slots]);
+      const buckets = await sql.query<{ at: Date | string; completed: number | string; failed: number | string }>(THROUGHPUT_SQL, [interval, slots]);
       const first = buckets[0];
-      const durations = first ? await sql.query<{ stage: number; bucket: number; runs: number }>(DURATIONS_SQL, [first.at]) : [];
+      const durations = first ? await sql.query<{ stage: number | string; bucket: number | string; runs: number | string }>(DURATIONS_SQL, [first.at]) : [];
       return {
         buckets: buckets.map((b) => ({ at: iso(b.at), completed: Number(b.completed), failed: Number(b.failed) })),
         durations: durations.map((d) => ({ stage: Number(d.stage), bucket: Number(d.bucket), runs: Number(d.runs) })),
