@@ -713,10 +713,11 @@ const PRUNE_STATS_SQL = `
 /** The bucket of histogram.ts's durationBucket, in SQL (float8, the same epsilon). */
 const DURATION_BUCKET_SQL = `floor(4 * ln(greatest(duration_ms, 1)::float8) / ln(2::float8) + 1e-9)::smallint`;
 
-/** Events the stats count; everything else (creates, retries, rescue notes) only moves the watermark. */
-const COUNTED_EVENT = `
-  ((to_status IN ${FINISHED} AND from_status IS DISTINCT FROM to_status)
-   OR (stage IS NOT NULL AND from_status = to_status))`;
+/**
+ * Events the stats use: an entry finishing, or any stage run (its duration; a failed attempt is a
+ * run noted with from = to). Everything else (creates, retries, rescue notes) only moves the watermark.
+ */
+const COUNTED_EVENT = `((to_status IN ${FINISHED} AND from_status IS DISTINCT FROM to_status) OR stage IS NOT NULL)`;
 
 /**
  * The fold: the next batch of entry_events after the watermark, added into the per-minute rollups,
@@ -751,7 +752,8 @@ const FOLD_SQL = `
            count(*) FILTER (WHERE to_status = 'FAILED' AND from_status IS DISTINCT FROM to_status),
            count(*) FILTER (WHERE to_status = 'CANCELLED' AND from_status IS DISTINCT FROM to_status),
            count(*) FILTER (WHERE stage IS NOT NULL AND from_status = to_status)
-    FROM kept GROUP BY minute
+    FROM kept WHERE (to_status IN ${FINISHED} AND from_status IS DISTINCT FROM to_status) OR from_status = to_status
+    GROUP BY minute
     ON CONFLICT (minute) DO UPDATE SET
       completed = m.completed + excluded.completed,
       failed = m.failed + excluded.failed,
