@@ -35,7 +35,8 @@
  * embedded engine has one process and sends none.
  *
  * Counts: every statement that changes a status appends its per-status deltas to entry_counts in
- * the same statement (create, finishAndClaim, retry — the only three). Not triggers: they would
+ * the same statement (create, finishAndClaim, retry, and retention's pruneFinished, which appends
+ * negative deltas for what it deletes). Not triggers: they would
  * tax every statement, claims included (see ARCHITECTURE.md, "Data").
  */
 import type { Entry, EntryDetail, EntryEvent, RetryFrom, Status, StatusCounts } from '../../shared/contract';
