@@ -10,7 +10,7 @@ import { main } from '../../src/cli/cli';
 import { DEFAULTS, type Stage } from '../../src/main/core/index';
 import type { QueueState } from '../../src/shared/contract';
 import { describeEachDriver, ok, openDriverCore, openTestCore, waitFor } from '../support/core';
-import { DATABASE_URL, describeShared, freshSchema } from '../support/shared-pg';
+import { DATABASE_URL, adminClient, describeShared, freshSchema } from '../support/shared-pg';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -233,6 +233,16 @@ describeShared('queue state across processes [server]')('queue state across proc
     await ok(api.invoke('queue:update', { paused: false, workers: 2 }));
     await waitFor(async () => (await ok(api.invoke('entries:get', { id: e.id }))).status === 'COMPLETED' || undefined, 'completion after the resume');
     await waitFor(() => worker.workerIds.length === 2 || undefined, 'the worker core to resize');
+  });
+
+  it('a settings row deleted by hand comes back with the defaults instead of failing every call', async () => {
+    const core = await openDriverCore('server');
+    await ok(core.invoke('queue:update', { paused: true }));
+    const admin = await adminClient();
+    await admin.query(`DELETE FROM "${core.where}".queue_settings`);
+    expect(await ok(core.invoke('queue:state', {}))).toMatchObject({ paused: false, retentionDays: 30 });
+    await admin.query(`DELETE FROM "${core.where}".queue_settings`);
+    expect(await ok(core.invoke('queue:update', { paused: true }))).toMatchObject({ paused: true, retentionDays: 30 });
   });
 });
 

@@ -830,24 +830,29 @@ export interface QueueStoreOptions {
 }
 
 export function createQueueStore(sql: SqlClient, options: QueueStoreOptions): QueueStore {
+  // Migration 0007 inserts the row; should someone delete it by hand, the defaults come back rather
+  // than the open failing (which, embedded, would read as a damaged data folder).
+  const restoreRow = () => sql.query(`INSERT INTO queue_settings (id) VALUES (1) ON CONFLICT (id) DO NOTHING`);
+  const read = () => sql.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM queue_settings WHERE id = 1`);
   return {
     async readSettings() {
-      const rows = await sql.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM queue_settings WHERE id = 1`);
-      const row = rows[0];
-      if (!row) throw new Error('the queue_settings row is missing (migration 0007 inserts it); restore it with INSERT INTO queue_settings (id) VALUES (1)');
+      let row = (await read())[0];
+      if (!row) {
+        await restoreRow();
+        row = (await read())[0];
+      }
+      if (!row) throw new Error('the queue_settings row is missing and could not be restored');
       return toSettings(row);
     },
 
     async updateSettings(p) {
-      const rows = await sql.query<SettingsRow>(UPDATE_SETTINGS_SQL, [
-        p.paused ?? null,
-        p.workers ?? null,
-        p.stageDelayMs ?? null,
-        p.retentionDays ?? null,
-        p.notifyOnFailure ?? null,
-      ]);
-      const row = rows[0];
-      if (!row) throw new Error('the queue_settings row is missing (migration 0007 inserts it); restore it with INSERT INTO queue_settings (id) VALUES (1)');
+      const params = [p.paused ?? null, p.workers ?? null, p.stageDelayMs ?? null, p.retentionDays ?? null, p.notifyOnFailure ?? null];
+      let row = (await sql.query<SettingsRow>(UPDATE_SETTINGS_SQL, params))[0];
+      if (!row) {
+        await restoreRow();
+        row = (await sql.query<SettingsRow>(UPDATE_SETTINGS_SQL, params))[0];
+      }
+      if (!row) throw new Error('the queue_settings row is missing and could not be restored');
       return toSettings(row);
     },
 
