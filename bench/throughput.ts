@@ -58,7 +58,7 @@ try {
              CASE WHEN k = 0 THEN NULL ELSE 'bench/w' || (g % 4 + 1) END,
              CASE WHEN k >= 5 AND g % 50 = 7 THEN 'attempt 1 failed: bench' END,
              CASE WHEN k = 0 THEN NULL WHEN k <= 2 THEN 1 WHEN k <= 4 THEN 2 ELSE 3 END,
-             CASE WHEN k = 0 THEN NULL ELSE 150 + ((g * 7919) % 3850) END,
+             CASE WHEN k = 0 THEN NULL ELSE 150 + ((g::bigint * 7919) % 3850) END,
              now() - interval '24 hours' + (g::float8 / ${events}) * interval '24 hours'
       FROM generate_series(0, ${events - 1}) g, LATERAL (SELECT g % 8 AS k) kk;
     SET session_replication_role = DEFAULT;

@@ -20,8 +20,12 @@ import type { QueueStore, SettingsPatch, StoredSettings } from './store';
 
 /** How often maintenance re-reads the settings row (ms): the most a pause made elsewhere takes to apply here. */
 export const SETTINGS_POLL_MS = 2000;
-/** Before answering stats:throughput, fold at most this many batches of pending events, so the call stays bounded. */
-export const THROUGHPUT_FOLD_BATCHES = 20;
+/**
+ * Before answering stats:throughput, fold at most this many batches of pending events, so the call
+ * stays bounded: in steady state maintenance has folded all but the last few seconds (one batch);
+ * a large backlog (an upgrade's first run) is left to maintenance's ticks.
+ */
+export const THROUGHPUT_FOLD_BATCHES = 5;
 /**
  * Events per fold statement: small enough that one statement holds the embedded engine's single
  * connection for a few tens of ms (the worker loops wait behind it), large enough to catch up on a
