@@ -12,7 +12,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openCore, type Core } from '../main/core/index';
-import { STATUSES, type Entry, type Envelope } from '../shared/contract';
+import { STATUSES, type Entry, type Envelope, type QueueState } from '../shared/contract';
 import { errorMessage } from '../shared/error-message';
 import { UsageError, intFlag, resolveTarget } from './target';
 
@@ -26,6 +26,11 @@ Commands:
   get ID [--json]                 one entry with its history
   retry ID                        send a FAILED entry back to the start
   stats [--json]                  counts per status
+  pause                           workers everywhere claim nothing (running stages finish); stored
+  resume                          workers claim again
+  settings [--workers N] [--stage-delay MS] [--retention-days N|never] [--notify on|off] [--json]
+                                  show the queue's settings, or change the ones given (stored in
+                                  the database; running apps apply them within a few seconds)
 
 Where the queue is: --database-url URL (env ENTRYFLOW_DATABASE_URL), optionally --schema NAME,
 or --data-dir DIR (env ENTRYFLOW_DATA_DIR).
@@ -65,7 +70,39 @@ function entryLines(e: Entry): string[][] {
   ];
 }
 
-async function run(core: Core, command: string, args: string[], json: boolean, flags: { status?: string | undefined; search?: string | undefined; limit?: string | undefined }): Promise<string> {
+interface SettingsFlags {
+  workers?: string | undefined;
+  'stage-delay'?: string | undefined;
+  'retention-days'?: string | undefined;
+  notify?: string | undefined;
+}
+
+function settingsLines(s: QueueState): string {
+  return table([
+    ['paused', s.paused ? 'yes' : 'no'],
+    ['workers', String(s.workers)],
+    ['stage delay', `${s.stageDelayMs} ms`],
+    ['retention', s.retentionDays === null ? 'never' : `${s.retentionDays} days`],
+    ['notify on failure', s.notifyOnFailure ? 'on' : 'off'],
+  ]);
+}
+
+/** The settings flags as a queue:update payload; the contract checks the ranges. */
+function settingsPatch(flags: SettingsFlags): { workers?: number; stageDelayMs?: number; retentionDays?: number | null; notifyOnFailure?: boolean } {
+  const workers = intFlag('workers', flags.workers);
+  const stageDelayMs = intFlag('stage-delay', flags['stage-delay']);
+  const days = flags['retention-days'];
+  const notify = flags.notify;
+  if (notify !== undefined && notify !== 'on' && notify !== 'off') throw new UsageError('--notify takes on or off');
+  return {
+    ...(workers !== undefined ? { workers } : {}),
+    ...(stageDelayMs !== undefined ? { stageDelayMs } : {}),
+    ...(days !== undefined ? { retentionDays: days === 'never' ? null : intFlag('retention-days', days) } : {}),
+    ...(notify !== undefined ? { notifyOnFailure: notify === 'on' } : {}),
+  };
+}
+
+async function run(core: Core, command: string, args: string[], json: boolean, flags: { status?: string | undefined; search?: string | undefined; limit?: string | undefined } & SettingsFlags): Promise<string> {
   const out = (data: unknown, human: () => string) => (json ? `${JSON.stringify(data, null, 2)}\n` : human());
   const one = (what: string) => {
     if (args.length !== 1) throw new UsageError(`${command} takes exactly one ${what}`);
@@ -109,6 +146,19 @@ async function run(core: Core, command: string, args: string[], json: boolean, f
       const s = unwrap(await core.invoke('entries:stats', {}));
       return out(s, () => table([['STATUS', 'COUNT'], ...STATUSES.map((st) => [st, String(s.counts[st])]), ['total', String(s.total)]]));
     }
+    case 'pause':
+    case 'resume': {
+      if (args.length > 0) throw new UsageError(`${command} takes no arguments`);
+      const s = unwrap(await core.invoke('queue:update', { paused: command === 'pause' }));
+      return out(s, () => (s.paused ? 'Paused: no worker claims new work; stages already running finish.\n' : 'Resumed: workers claim again.\n'));
+    }
+    case 'settings': {
+      if (args.length > 0) throw new UsageError('settings takes no positional arguments; use --workers, --stage-delay, --retention-days, --notify');
+      const patch = settingsPatch(flags);
+      const s: QueueState =
+        Object.keys(patch).length === 0 ? unwrap(await core.invoke('queue:state', {})) : unwrap(await core.invoke<'queue:update'>('queue:update', patch));
+      return out(s, () => settingsLines(s));
+    }
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
@@ -133,6 +183,10 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       json: { type: 'boolean', default: false },
       'max-attempts': { type: 'string' },
       'stage-timeout': { type: 'string' },
+      workers: { type: 'string' },
+      'stage-delay': { type: 'string' },
+      'retention-days': { type: 'string' },
+      notify: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -143,7 +197,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     io.stdout(USAGE);
     return values.help || command === 'help' ? 0 : 2;
   }
-  if (!['add', 'list', 'get', 'retry', 'stats'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  if (!['add', 'list', 'get', 'retry', 'stats', 'pause', 'resume', 'settings'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const core = await openCore({
     ...resolveTarget(values, env),
     workers: 0,

@@ -10,9 +10,18 @@ import type { Clock } from '../../src/main/core/index';
 
 export class TestClock implements Clock {
   private wallOffsetMs = 0;
+  private frozenAt: number | null = null;
 
   now(): number {
-    return Date.now() + this.wallOffsetMs;
+    return this.frozenAt ?? Date.now() + this.wallOffsetMs;
+  }
+
+  /**
+   * The wall clock reads exactly `ms` until stepped or unfrozen: for a test that must place "now" (a
+   * retention cutoff, say) between two stored timestamps without racing the real clock.
+   */
+  freezeWallAt(ms: number | null): void {
+    this.frozenAt = ms;
   }
 
   monotonic(): number {
@@ -21,6 +30,7 @@ export class TestClock implements Clock {
 
   /** The wall clock jumps by `ms` (forward after a sleep or a fast-forward step, backward for a negative `ms`). */
   stepWall(ms: number): void {
+    if (this.frozenAt !== null) this.frozenAt += ms;
     this.wallOffsetMs += ms;
   }
 }

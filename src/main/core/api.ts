@@ -19,6 +19,7 @@ import { encodeCursor, decodeCursor } from './cursor';
 import { CoreError, classifyDbError, errorMessage } from './errors';
 import type { CoreEventEmitter } from './events';
 import type { Logger } from './logger';
+import type { QueueControl } from './queue-control';
 import { searchTerm, type ApiStore } from './store';
 
 export interface ApiDeps {
@@ -27,6 +28,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Tells idle workers (in this process) that there is new work. */
   wake(): void;
+  /** The operator's settings and the throughput rollups (queue-control.ts). */
+  queue: Pick<QueueControl, 'refresh' | 'update' | 'throughput'>;
   stats(): { workers: number; maxAttempts: number; lostLocks: number; failedAttempts: number; transitions: number };
 }
 
@@ -108,9 +111,9 @@ export function createApi(deps: ApiDeps) {
     'entries:delete': notBuilt,
     'entries:bulk': notBuilt,
     'entries:export': notBuilt,
-    'queue:state': notBuilt,
-    'queue:update': notBuilt,
-    'stats:throughput': notBuilt,
+    'queue:state': () => deps.queue.refresh(),
+    'queue:update': (patch) => deps.queue.update(patch),
+    'stats:throughput': ({ window }) => deps.queue.throughput(window),
   };
 
   async function dispatch<C extends Channel>(channel: C, payload: unknown): Promise<Envelope<ResponseOf<C>>> {

@@ -1,6 +1,6 @@
 /** What the core tells its observers (tests, logs, the CLI). Tests wait on these instead of sleeping. */
 import { EventEmitter } from 'node:events';
-import type { Entry } from '../../shared/contract';
+import type { Entry, QueueState } from '../../shared/contract';
 
 export interface CoreEventMap {
   /** An entry's stage outcome was written: a transition, a failed attempt, or FAILED. */
@@ -12,6 +12,10 @@ export interface CoreEventMap {
   storeError: [{ workerId: string; error: string }];
   created: [{ entry: Entry }];
   maintenance: [{ vacuumed: boolean; rescued: number; ms: number }];
+  /** The queue's settings as this process applies them changed (queue:update here, or another process's, seen by polling). */
+  queueState: [{ state: QueueState }];
+  /** Maintenance pruned finished entries (retention) or folded events into the throughput stats. */
+  housekeeping: [{ pruned: number; batches: number; folded: number; statsPruned: number }];
 }
 
 export type CoreEventEmitter = EventEmitter<CoreEventMap>;

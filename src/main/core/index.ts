@@ -21,6 +21,7 @@ import { Maintenance } from './maintenance';
 import { DEFAULTS, systemClock, type CoreOptions, type ResolvedOptions } from './options';
 import { demoPipeline, stepsFor } from './pipeline';
 import { WorkerPool } from './pool';
+import { QueueControl } from './queue-control';
 import { checkSchemaName } from './sql-client';
 import { createStore, type Store } from './store';
 import { Waker } from './waker';
@@ -48,6 +49,7 @@ export interface Core {
   readonly capabilities: Driver['capabilities'];
   /** How the embedded database came to be on this open: 'template', 'initdb' or 'existing' (a shared server: 'existing'). */
   readonly createdFrom: CreatedFrom;
+  /** The pool's loops as they are now (the operator may resize it). */
   readonly workerIds: string[];
   /** For tests and benchmarks: the store the workers use, and a forced maintenance round. */
   readonly store: Store;
@@ -76,10 +78,13 @@ export function resolveOptions(options: CoreOptions): ResolvedOptions {
     if (o.databaseUrl === undefined) throw new RangeError('schema applies to a shared server only; pass databaseUrl too');
     checkSchemaName(o.schema);
   }
-  const pipeline = options.pipeline ?? demoPipeline(o.stageDelayMs);
+  // The operator may change the delay while the app runs (queue-control.ts): the demo reads it live.
+  const live = { stageDelayMs: o.stageDelayMs };
+  const pipeline = options.pipeline ?? demoPipeline(() => live.stageDelayMs);
   stepsFor(pipeline.length);
   return {
     ...o,
+    live,
     pipeline,
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
@@ -125,6 +130,8 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     lockTimeoutMs: exclusive ? null : opts.lockTimeoutMs,
     maxAttempts: opts.maxAttempts,
     backoffMaxMs: opts.backoffMaxMs,
+    // Embedded: one connection, so event ids commit in order and nothing needs to age before the fold.
+    foldMarginMs: exclusive ? 0 : undefined,
   });
   const events = createEmitter();
 
@@ -153,6 +160,16 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     events,
     logger,
   });
+  const queue = new QueueControl({
+    store,
+    pool: opts.workers > 0 ? pool : null,
+    live: opts.live,
+    start: { workers: opts.workers, stageDelayMs: opts.stageDelayMs },
+    stages: opts.pipeline.length,
+    events,
+  });
+  // Before the pool starts: a pause stored by an earlier run holds from the first claim on.
+  await queue.refresh();
   // Only a process with loops needs to hear about new work; an API-only core (the CLI) sends, never listens.
   const listener = driver.listen && opts.workers > 0 ? new WakeupListener(driver.listen.config, driver.listen.channel, waker, logger) : null;
   const maintenance = new Maintenance({
@@ -163,6 +180,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     rescue: !exclusive,
     lockTimeoutMs: opts.lockTimeoutMs,
     clock: opts.clock,
+    queue,
   });
 
   const api = createApi({
@@ -170,6 +188,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     events,
     logger,
     wake: () => waker.wake(),
+    queue,
     stats: () => ({ workers: pool.size, maxAttempts: opts.maxAttempts, ...counters }),
   });
 
@@ -184,7 +203,9 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     capabilities: driver.capabilities,
     createdFrom: driver.createdFrom,
     store,
-    workerIds: pool.workerIds,
+    get workerIds() {
+      return pool.workerIds;
+    },
     async invoke(channel: string, payload: unknown): Promise<Envelope<never>> {
       // Closing and closed answer differently: a page left open after the core closed must not go on
       // saying it is shutting down.

@@ -7,12 +7,21 @@
  * churn, like autovacuum's: a vacuum once the transitions since the last one reach both
  * VACUUM_EVERY_TRANSITIONS and VACUUM_SCALE_FACTOR of the table, or after a quiet spell if anything
  * churned. Creates are inserts and leave no dead rows, so they only count towards ANALYZE.
+ *
+ * The operator's console adds three chores (consoleRound): re-reading the settings row, so a pause or
+ * resize made by another process applies here; folding new entry_events into the throughput rollups;
+ * and retention — deleting finished entries older than the retention days, with their events and
+ * count deltas, PRUNE_BATCH rows per statement. Each runs in bounded statements with a yield to the
+ * event loop between them and stops for the tick once HOUSEKEEPING_BUDGET_MS is spent, so worker
+ * statements (and on the embedded engine, IPC calls) interleave with a large backlog instead of
+ * queueing behind it; what is left continues next tick.
  */
 import { errorMessage } from './errors';
 import type { CoreEventEmitter } from './events';
 import type { Logger } from './logger';
 import type { Clock } from './options';
-import { takeoverGraceMs, type MaintenanceStore } from './store';
+import { FOLD_BATCH, SETTINGS_POLL_MS } from './queue-control';
+import { STATS_KEEP_MS, takeoverGraceMs, type MaintenanceStore } from './store';
 
 export const MAINTENANCE_TICK_MS = 1000;
 export const VACUUM_EVERY_TRANSITIONS = 1000;
@@ -26,6 +35,17 @@ export const ANALYZE_EVERY_CHANGES = 2000;
  * must wait for dead rows in proportion to the table, or vacuuming grows quadratic with its size.
  */
 export const VACUUM_SCALE_FACTOR = 0.2;
+/** Finished entries deleted per retention statement (each with its events, by cascade). */
+export const PRUNE_BATCH = 500;
+/** Stats rows per table deleted per statement. */
+export const STATS_PRUNE_BATCH = 5000;
+/** Look for entries past retention this often; more often while a backlog remains. */
+export const RETENTION_EVERY_MS = 10_000;
+/** Fold new events into the throughput rollups this often (stats:throughput also folds before reading). */
+export const FOLD_EVERY_MS = 5000;
+/** The most one tick spends on folding and pruning before it leaves the rest to the next tick. */
+export const HOUSEKEEPING_BUDGET_MS = 200;
+const DAY_MS = 24 * 3600_000;
 
 export interface MaintenanceDeps {
   store: MaintenanceStore;
@@ -38,6 +58,8 @@ export interface MaintenanceDeps {
   lockTimeoutMs: number;
   /** Schedules run on monotonic time, so a clock step neither triggers nor delays them. */
   clock: Clock;
+  /** The settings (queue-control.ts): re-read periodically; retention comes from them. Absent: no console chores. */
+  queue?: { refresh(): Promise<unknown>; retentionDays(): number };
 }
 
 export class Maintenance {
@@ -50,6 +72,11 @@ export class Maintenance {
   private lastCompact = -Infinity;
   private lastRescue: number;
   private running: Promise<void> | null = null;
+  private lastSettings = -Infinity;
+  private lastFold = -Infinity;
+  private lastRetention = -Infinity;
+  /** The last retention round ran out of budget with more to delete. */
+  private retentionBacklog = false;
 
   constructor(private readonly deps: MaintenanceDeps) {
     this.lastVacuum = this.lastRescue = deps.clock.monotonic();
@@ -87,6 +114,70 @@ export class Maintenance {
     await this.running;
   }
 
+  /**
+   * Settings poll, stats fold, retention (see the header). Forced (tests, runMaintenance): everything
+   * now, to the end, ignoring schedules and budget.
+   */
+  private async consoleRound(started: number, force: boolean): Promise<void> {
+    const { store, queue, clock } = this.deps;
+    if (!queue) return;
+    if (force || started - this.lastSettings >= SETTINGS_POLL_MS) {
+      this.lastSettings = started;
+      await queue.refresh();
+    }
+    const budgetOver = () => !force && clock.monotonic() - started >= HOUSEKEEPING_BUDGET_MS;
+    let folded = 0;
+    if (force || started - this.lastFold >= FOLD_EVERY_MS) {
+      this.lastFold = started;
+      for (;;) {
+        const r = await store.foldStats(FOLD_BATCH);
+        folded += r.folded;
+        if (!r.more || budgetOver()) break;
+        await yieldToEventLoop();
+      }
+    }
+    let pruned = 0;
+    let batches = 0;
+    let statsPruned = 0;
+    if (force || this.retentionBacklog || started - this.lastRetention >= RETENTION_EVERY_MS) {
+      this.lastRetention = started;
+      this.retentionBacklog = false;
+      const days = queue.retentionDays();
+      // The cutoff is taken from the core's clock (tests step it); the rows' times are the database's.
+      const now = clock.now();
+      if (days > 0) {
+        for (;;) {
+          const n = await store.pruneFinished(now - days * DAY_MS, PRUNE_BATCH);
+          pruned += n;
+          batches++;
+          if (n < PRUNE_BATCH) break;
+          if (budgetOver()) {
+            this.retentionBacklog = true;
+            break;
+          }
+          await yieldToEventLoop();
+        }
+      }
+      for (;;) {
+        const n = await store.pruneStats(now - STATS_KEEP_MS, STATS_PRUNE_BATCH);
+        statsPruned += n;
+        if (n < STATS_PRUNE_BATCH) break;
+        if (budgetOver()) {
+          this.retentionBacklog = true;
+          break;
+        }
+        await yieldToEventLoop();
+      }
+    }
+    if (pruned > 0) {
+      // Deleted rows are dead rows: they count towards the next vacuum like transitions do.
+      this.churn += pruned;
+      this.writes++;
+      this.deps.logger.info('maintenance: pruned finished entries past retention', { count: pruned, batches });
+    }
+    if (pruned > 0 || folded > 0 || statsPruned > 0) this.deps.events.emit('housekeeping', { pruned, batches, folded, statsPruned });
+  }
+
   /** One round of housekeeping; public so tests and benchmarks can force it. */
   async tick(force = false): Promise<void> {
     const started = this.deps.clock.monotonic();
@@ -104,6 +195,7 @@ export class Maintenance {
         await store.compactCounts();
         this.lastCompact = started;
       }
+      await this.consoleRound(started, force);
       let due = this.churn > 0 && started - this.lastVacuum >= VACUUM_QUIET_MS;
       if (!due && this.churn >= VACUUM_EVERY_TRANSITIONS) {
         const counts = await store.counts();
@@ -130,3 +222,5 @@ export class Maintenance {
     }
   }
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -79,4 +79,10 @@ export interface CoreOptions {
 }
 
 export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'template' | 'clock' | 'timeouts'>> &
-  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'template' | 'timeouts'> & { pipeline: Stage[]; logger: Logger; clock: Clock };
+  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'template' | 'timeouts'> & {
+    pipeline: Stage[];
+    logger: Logger;
+    clock: Clock;
+    /** Settings the operator can change while the core runs, read live by the demo pipeline. */
+    live: { stageDelayMs: number };
+  };

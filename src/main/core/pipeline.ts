@@ -68,12 +68,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The built-in demo pipeline: three stages that each wait `delayMs`. */
-export function demoPipeline(delayMs: number): Stage[] {
+/**
+ * The built-in demo pipeline: three stages that each wait `delayMs`. A getter is read as each stage
+ * starts, so the operator's stage delay (queue-control.ts) applies to the next stage without a restart.
+ */
+export function demoPipeline(delayMs: number | (() => number)): Stage[] {
+  const delay = typeof delayMs === 'number' ? () => delayMs : delayMs;
   return [1, 2, 3].map((n) => ({
     name: `stage ${n}`,
     run: async ({ signal }) => {
-      await sleep(delayMs, signal);
+      await sleep(delay(), signal);
     },
   }));
 }

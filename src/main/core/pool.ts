@@ -2,35 +2,62 @@
  * The worker pool: N loops sharing one store, one waker and a two-phase shutdown.
  * Phase 1 stops claiming and lets in-flight stages finish; after the grace period phase 2 aborts
  * them, and the loops release their entries. `stop` is idempotent.
+ *
+ * Live settings (queue-control.ts): `setPaused` makes every loop claim nothing (a stage already
+ * running finishes and its outcome is written); resuming wakes the idle loops at once. `resize`
+ * starts new loops, or stops the newest ones the way shutdown's first phase does — they finish the
+ * stage in hand, write it, and exit — so no stage is abandoned. A loop id is never reused: it is the
+ * lock token, and a stopping loop may still be writing under it.
  */
 import { setMaxListeners } from 'node:events';
 import { WorkerLoop, type WorkerDeps } from './worker';
 
+interface Member {
+  loop: WorkerLoop;
+  /** Aborted to retire this loop alone (a shrink). */
+  retire: AbortController;
+}
+
 export class WorkerPool {
   private readonly stopCtrl = new AbortController();
   private readonly abortCtrl = new AbortController();
-  private readonly loops: WorkerLoop[];
+  private readonly members: Member[] = [];
   private running: Promise<void>[] = [];
   private stopping: Promise<void> | null = null;
+  private started = false;
+  private paused = false;
+  private nextNumber = 1;
+  /** The crash suspects' solo run (start); loops started later wait for it like the first ones. */
+  private alone: Promise<void> = Promise.resolve();
 
   constructor(
     size: number,
     /** Unique per process instance, so tokens never collide across processes or restarts. */
-    instanceId: string,
-    deps: Omit<WorkerDeps, 'stopSignal' | 'abortSignal'>,
+    private readonly instanceId: string,
+    private readonly deps: Omit<WorkerDeps, 'stopSignal' | 'abortSignal' | 'paused'>,
   ) {
     // Every loop listens on the same two signals; their count is bounded by the pool size.
     setMaxListeners(0, this.stopCtrl.signal, this.abortCtrl.signal);
-    const full: WorkerDeps = { ...deps, stopSignal: this.stopCtrl.signal, abortSignal: this.abortCtrl.signal };
-    this.loops = Array.from({ length: size }, (_, i) => new WorkerLoop(`${instanceId}/w${i + 1}`, full));
+    for (let i = 0; i < size; i++) this.members.push(this.member());
+  }
+
+  private member(): Member {
+    const retire = new AbortController();
+    const stopSignal = AbortSignal.any([this.stopCtrl.signal, retire.signal]);
+    const full: WorkerDeps = { ...this.deps, stopSignal, abortSignal: this.abortCtrl.signal, paused: () => this.paused };
+    return { loop: new WorkerLoop(`${this.instanceId}/w${this.nextNumber++}`, full), retire };
   }
 
   get size(): number {
-    return this.loops.length;
+    return this.members.length;
   }
 
   get workerIds(): string[] {
-    return this.loops.map((l) => l.id);
+    return this.members.map((m) => m.loop.id);
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   /**
@@ -39,10 +66,32 @@ export class WorkerPool {
    * charged the attempt, and after maxAttempts such crashes it is FAILED (store.ts, "Poison").
    */
   start(suspects: readonly string[] = []): void {
-    if (this.running.length > 0 || this.stopCtrl.signal.aborted) return;
-    const first = this.loops[0];
-    const alone = first && suspects.length > 0 ? first.runAlone(suspects) : Promise.resolve();
-    this.running = this.loops.map((l) => alone.then(() => l.run()));
+    if (this.started || this.stopCtrl.signal.aborted) return;
+    this.started = true;
+    const first = this.members[0];
+    this.alone = first && suspects.length > 0 ? first.loop.runAlone(suspects) : Promise.resolve();
+    this.running = this.members.map((m) => this.alone.then(() => m.loop.run()));
+  }
+
+  /** Paused: no loop claims; resumed: idle loops look for work at once. */
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    if (!paused) this.deps.waker.wakeAll();
+  }
+
+  /** Grows or shrinks to `size` loops (≥ 1) while running; a no-op once stopping. */
+  resize(size: number): void {
+    if (this.stopCtrl.signal.aborted || size < 1) return;
+    while (this.members.length < size) {
+      const m = this.member();
+      this.members.push(m);
+      if (this.started) this.running.push(this.alone.then(() => m.loop.run()));
+    }
+    const retiring = this.members.splice(size);
+    for (const m of retiring) m.retire.abort();
+    // A retiring loop may be asleep waiting for work: wake it so it sees its stop now.
+    if (retiring.length > 0) this.deps.waker.wakeAll();
   }
 
   stop(graceMs: number): Promise<void> {

@@ -35,7 +35,8 @@
  * embedded engine has one process and sends none.
  *
  * Counts: every statement that changes a status appends its per-status deltas to entry_counts in
- * the same statement (create, finishAndClaim, retry — the only three). Not triggers: they would
+ * the same statement (create, finishAndClaim, retry, and retention's pruneFinished, which appends
+ * negative deltas for what it deletes). Not triggers: they would
  * tax every statement, claims included (see ARCHITECTURE.md, "Data").
  */
 import type { Entry, EntryDetail, EntryEvent, RetryFrom, Status, StatusCounts } from '../../shared/contract';
@@ -57,6 +58,10 @@ export interface Outcome {
   error: string | null;
   /** For a retried attempt: how long until it may be claimed again. */
   delayMs: number;
+  /** The stage (from 1) whose run this outcome reports; absent or null when no stage ran. */
+  stage?: number | null;
+  /** How long that run took (ms), recorded on its event for the per-stage timings. */
+  durationMs?: number | null;
 }
 
 export interface FinishResult {
@@ -224,8 +229,8 @@ const CLAIM_TYPES = ['text', 'int', 'int', 'int', 'int', 'int'];
  */
 const FINISH_AND_CLAIM_SQL = `
   WITH input AS (
-    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[])
-      AS i(id, from_status, to_status, progress, result, error, delay_ms)
+    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[], $14::int[], $15::int[])
+      AS i(id, from_status, to_status, progress, result, error, delay_ms, stage, duration_ms)
   ),
   done AS (
     UPDATE entries e SET
@@ -244,11 +249,12 @@ const FINISH_AND_CLAIM_SQL = `
     RETURNING e.*, i.from_status AS from_status
   ),
   events AS (
-    INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message)
-    SELECT id, from_status, status, $1,
-           CASE WHEN status = from_status THEN 'attempt ' || attempts || ' failed: ' || error
-                WHEN status = 'FAILED' THEN error END
-    FROM done
+    INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message, stage, duration_ms)
+    SELECT d.id, d.from_status, d.status, $1,
+           CASE WHEN d.status = d.from_status THEN 'attempt ' || d.attempts || ' failed: ' || d.error
+                WHEN d.status = 'FAILED' THEN d.error END,
+           i.stage, i.duration_ms
+    FROM done d JOIN input i ON i.id = d.id
   ),
   counted AS (
     INSERT INTO entry_counts (status, delta)
@@ -274,7 +280,7 @@ const CREATE_SQL = `
 
 const COUNTS_SQL = `SELECT status, sum(delta)::int AS n FROM entry_counts GROUP BY status`;
 
-const FINISH_AND_CLAIM_TYPES = ['text', 'text[]', 'text[]', 'text[]', 'int[]', 'text[]', 'text[]', 'int[]', 'int', 'int', 'int', 'int', 'int'];
+const FINISH_AND_CLAIM_TYPES = ['text', 'text[]', 'text[]', 'text[]', 'int[]', 'text[]', 'text[]', 'int[]', 'int', 'int', 'int', 'int', 'int', 'int[]', 'int[]'];
 
 /**
  * Releases locks: at open (every lock; `$1` null) or expired ones on a shared server, with a note on
@@ -344,7 +350,7 @@ const RETRY_SQL = `
   UNION ALL
   SELECT false AS retried, * FROM entries WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM r)`;
 
-export interface Store {
+export interface Store extends QueueStore {
   create(id: string, title: string): Promise<Entry>;
   claim(token: string, limit: number): Promise<Entry[]>;
   finishAndClaim(token: string, outcomes: readonly Outcome[], claimLimit: number): Promise<FinishResult>;
@@ -399,11 +405,13 @@ export interface StoreOptions {
   maxAttempts?: number;
   /** The longest backoff: a `run_after` further ahead than this can only come from a clock stepped back. */
   backoffMaxMs?: number;
+  /** The stats fold's safety margin (createQueueStore); 0 where ids commit in order (one connection). */
+  foldMarginMs?: number;
 }
 
 /** The store functions each user needs, and no more. */
 export type WorkerStore = Pick<Store, 'claim' | 'claimIds' | 'finishAndClaim' | 'settle' | 'heartbeat' | 'release'>;
-export type MaintenanceStore = Pick<Store, 'rescueStale' | 'compactCounts' | 'counts' | 'vacuum' | 'analyze'>;
+export type MaintenanceStore = Pick<Store, 'rescueStale' | 'compactCounts' | 'counts' | 'vacuum' | 'analyze' | 'pruneFinished' | 'pruneStats' | 'foldStats'>;
 export type ApiStore = Pick<Store, 'create' | 'list' | 'countMatching' | 'counts' | 'get' | 'retry'>;
 
 export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
@@ -423,6 +431,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     await sql.query('SELECT pg_notify($1, $2)', [channel, String(n)]).catch(() => undefined);
   };
   return {
+    ...createQueueStore(sql, { foldMarginMs: options.foldMarginMs ?? STATS_FOLD_MARGIN_MS, statsKeepMs: STATS_KEEP_MS }),
     async create(id, title) {
       const rows = await sql.prepared<EntryRow>('entryflow_create', CREATE_SQL, ['text', 'text'], [id, title]);
       await notify(1);
@@ -473,6 +482,8 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
         outcomes.map((o) => Math.max(0, Math.round(o.delayMs))),
         ...claimParams,
         claimLimit,
+        outcomes.map((o) => o.stage ?? null),
+        outcomes.map((o) => (o.durationMs === undefined || o.durationMs === null ? null : Math.max(0, Math.min(2_147_483_647, Math.round(o.durationMs))))),
       ]);
       const finished: Entry[] = [];
       const claimed: Entry[] = [];
@@ -607,6 +618,271 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
 
     async analyze() {
       await sql.exec('ANALYZE entries');
+    },
+  };
+}
+
+/* ─── The operator's console: the settings row, retention, and the throughput rollup ───────────── */
+
+/** The settings row as stored: NULL workers / stage delay mean "the app's own value", 0 days "never". */
+export interface StoredSettings {
+  paused: boolean;
+  workers: number | null;
+  stageDelayMs: number | null;
+  retentionDays: number;
+  notifyOnFailure: boolean;
+}
+
+/** A change to the settings row; absent fields are left as they are. */
+export interface SettingsPatch {
+  paused?: boolean | undefined;
+  workers?: number | undefined;
+  stageDelayMs?: number | undefined;
+  /** 0: never prune. */
+  retentionDays?: number | undefined;
+  notifyOnFailure?: boolean | undefined;
+}
+
+interface SettingsRow {
+  paused: boolean;
+  workers: number | null;
+  stage_delay_ms: number | null;
+  retention_days: number;
+  notify_on_failure: boolean;
+}
+
+const toSettings = (r: SettingsRow): StoredSettings => ({
+  paused: r.paused,
+  workers: r.workers,
+  stageDelayMs: r.stage_delay_ms,
+  retentionDays: r.retention_days,
+  notifyOnFailure: r.notify_on_failure,
+});
+
+const SETTINGS_COLUMNS = 'paused, workers, stage_delay_ms, retention_days, notify_on_failure';
+
+/** One statement: absent fields (NULL parameters) keep their stored value. */
+const UPDATE_SETTINGS_SQL = `
+  UPDATE queue_settings SET
+    paused = coalesce($1::boolean, paused),
+    workers = coalesce($2::int, workers),
+    stage_delay_ms = coalesce($3::int, stage_delay_ms),
+    retention_days = coalesce($4::int, retention_days),
+    notify_on_failure = coalesce($5::boolean, notify_on_failure),
+    updated_at = now()
+  WHERE id = 1
+  RETURNING ${SETTINGS_COLUMNS}`;
+
+const FINISHED = `('COMPLETED', 'FAILED', 'CANCELLED')`;
+
+/** Stats rows (and events) older than this are no chart's business: the longest window is a day. */
+export const STATS_KEEP_MS = 2 * 24 * 3600_000;
+/** Shared server: fold only events this old, so none that commits late is skipped (FOLD_SQL). */
+export const STATS_FOLD_MARGIN_MS = 10_000;
+
+/**
+ * Retention: one bounded batch of finished entries last changed before the cutoff, deleted with their
+ * events (the foreign key cascades) and their count deltas, in one statement. `id < $1` (the UUIDv7
+ * of the cutoff: an entry last changed before it was created before it) turns the search into a range
+ * of the (status, id) index, so a round that finds nothing to prune reads almost nothing.
+ * SKIP LOCKED: on a shared server a concurrent retry or delete of the same row wins; we take the rest.
+ */
+const PRUNE_SQL = `
+  WITH victims AS MATERIALIZED (
+    SELECT id FROM entries
+    WHERE status IN ${FINISHED} AND id < $1 AND updated_at < $2 AND locked_by IS NULL
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+  ),
+  gone AS (
+    DELETE FROM entries e USING victims v WHERE e.id = v.id AND e.status IN ${FINISHED} RETURNING e.status
+  ),
+  counted AS (
+    INSERT INTO entry_counts (status, delta) SELECT status, -count(*) FROM gone GROUP BY status
+  )
+  SELECT count(*)::int AS n FROM gone`;
+
+/** Stats rows past any chart's window, a bounded batch of each table per statement. */
+const PRUNE_STATS_SQL = `
+  WITH m AS (
+    DELETE FROM stats_minutes WHERE minute IN (SELECT minute FROM stats_minutes WHERE minute < $1 LIMIT $2) RETURNING 1
+  ),
+  d AS (
+    DELETE FROM stats_durations WHERE (minute, stage, bucket) IN
+      (SELECT minute, stage, bucket FROM stats_durations WHERE minute < $1 LIMIT $2) RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM m)::int + (SELECT count(*) FROM d)::int AS n`;
+
+/** The bucket of histogram.ts's durationBucket, in SQL (float8, the same epsilon). */
+const DURATION_BUCKET_SQL = `floor(4 * ln(greatest(duration_ms, 1)::float8) / ln(2::float8) + 1e-9)::smallint`;
+
+/**
+ * Events the stats use: an entry finishing, or any stage run (its duration; a failed attempt is a
+ * run noted with from = to). Everything else (creates, retries, rescue notes) only moves the watermark.
+ */
+const COUNTED_EVENT = `((to_status IN ${FINISHED} AND from_status IS DISTINCT FROM to_status) OR stage IS NOT NULL)`;
+
+/**
+ * The fold: the next batch of entry_events after the watermark, added into the per-minute rollups,
+ * and the watermark moved past it — one statement, so one transaction.
+ *
+ * Identity values are handed out before commit, so on a shared server event 101 can commit after
+ * event 102: a fold that moved the watermark past 102 would never see 101. `ripe` therefore stops at
+ * the first event younger than the margin ($2 ms; no statement that writes events runs that long),
+ * and takes only the prefix before it. The embedded engine has one connection, which commits in id
+ * order: its margin is 0. The watermark row is locked, so two processes never fold the same batch.
+ * Events older than the stats keep (2 days) are skipped: no chart would show them.
+ */
+const FOLD_SQL = `
+  WITH wm AS (SELECT last_event_id FROM stats_fold WHERE id = 1 FOR UPDATE),
+  batch AS MATERIALIZED (
+    SELECT id, from_status, to_status, stage, duration_ms, at FROM entry_events
+    WHERE id > (SELECT last_event_id FROM wm)
+    ORDER BY id LIMIT $1
+  ),
+  ripe AS MATERIALIZED (
+    SELECT * FROM batch
+    WHERE id < coalesce((SELECT min(id) FROM batch WHERE at >= now() - make_interval(secs => $2::int / 1000.0)), 9223372036854775807)
+  ),
+  kept AS MATERIALIZED (
+    SELECT date_trunc('minute', at) AS minute, * FROM ripe
+    WHERE at >= now() - make_interval(secs => $3::int / 1000.0) AND ${COUNTED_EVENT}
+  ),
+  minutes AS (
+    INSERT INTO stats_minutes AS m (minute, completed, failed, cancelled, failed_attempts)
+    SELECT minute,
+           count(*) FILTER (WHERE to_status = 'COMPLETED' AND from_status IS DISTINCT FROM to_status),
+           count(*) FILTER (WHERE to_status = 'FAILED' AND from_status IS DISTINCT FROM to_status),
+           count(*) FILTER (WHERE to_status = 'CANCELLED' AND from_status IS DISTINCT FROM to_status),
+           count(*) FILTER (WHERE stage IS NOT NULL AND from_status = to_status)
+    FROM kept WHERE (to_status IN ${FINISHED} AND from_status IS DISTINCT FROM to_status) OR from_status = to_status
+    GROUP BY minute
+    ON CONFLICT (minute) DO UPDATE SET
+      completed = m.completed + excluded.completed,
+      failed = m.failed + excluded.failed,
+      cancelled = m.cancelled + excluded.cancelled,
+      failed_attempts = m.failed_attempts + excluded.failed_attempts
+  ),
+  durations AS (
+    INSERT INTO stats_durations AS d (minute, stage, bucket, runs)
+    SELECT minute, stage, ${DURATION_BUCKET_SQL}, count(*)
+    FROM kept WHERE stage IS NOT NULL AND duration_ms IS NOT NULL
+    GROUP BY 1, 2, 3
+    ON CONFLICT (minute, stage, bucket) DO UPDATE SET runs = d.runs + excluded.runs
+  ),
+  moved AS (
+    UPDATE stats_fold SET last_event_id = (SELECT max(id) FROM ripe) WHERE id = 1 AND EXISTS (SELECT 1 FROM ripe)
+  )
+  SELECT (SELECT count(*) FROM ripe)::int AS folded, (SELECT count(*) FROM batch)::int AS seen`;
+
+/** Buckets are aligned to this origin (UTC), so a day's hours are UTC hours whatever the session's zone. */
+const BIN_ORIGIN = `timestamptz '2000-01-01 00:00:00+00'`;
+
+/** `$2` slots of `$1` each, the last holding now(), oldest first, zero-filled. */
+const THROUGHPUT_SQL = `
+  WITH last AS (SELECT date_bin($1::interval, now(), ${BIN_ORIGIN}) AS at),
+  slots AS (
+    SELECT generate_series(last.at - ($2::int - 1) * $1::interval, last.at, $1::interval) AS at FROM last
+  ),
+  agg AS (
+    SELECT date_bin($1::interval, minute, ${BIN_ORIGIN}) AS at, sum(completed)::int AS completed, sum(failed)::int AS failed
+    FROM stats_minutes WHERE minute >= (SELECT min(at) FROM slots)
+    GROUP BY 1
+  )
+  SELECT s.at, coalesce(a.completed, 0) AS completed, coalesce(a.failed, 0) AS failed
+  FROM slots s LEFT JOIN agg a ON a.at = s.at
+  ORDER BY s.at`;
+
+const DURATIONS_SQL = `
+  SELECT stage, bucket, sum(runs)::int AS runs FROM stats_durations
+  WHERE minute >= $1 GROUP BY stage, bucket ORDER BY stage, bucket`;
+
+/** The UUIDv7 of `ms` with all random bits zero: every id created before `ms` sorts below it. */
+export function uuidv7Floor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0').slice(-12);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}
+
+export interface QueueStore {
+  /** The settings row. */
+  readSettings(): Promise<StoredSettings>;
+  /** Writes the given fields in one statement and returns the whole row as it now is. */
+  updateSettings(patch: SettingsPatch): Promise<StoredSettings>;
+  /** Deletes up to `limit` finished entries last changed before `cutoffMs`, with their events; returns how many. */
+  pruneFinished(cutoffMs: number, limit: number): Promise<number>;
+  /** Deletes up to `limit` rows of each stats table older than `cutoffMs`; returns how many. */
+  pruneStats(cutoffMs: number, limit: number): Promise<number>;
+  /**
+   * Folds up to `limit` events after the watermark into the stats (see FOLD_SQL). `more`: a full batch
+   * was folded, so more may be waiting.
+   */
+  foldStats(limit: number): Promise<{ folded: number; more: boolean }>;
+  /** `slots` buckets of `slotMinutes` each (the last one holding now), and the duration histogram since the first. */
+  throughput(slotMinutes: number, slots: number): Promise<{
+    buckets: { at: string; completed: number; failed: number }[];
+    durations: { stage: number; bucket: number; runs: number }[];
+  }>;
+}
+
+export interface QueueStoreOptions {
+  /** Fold only events at least this old (ms, by the database's clock); see FOLD_SQL. */
+  foldMarginMs: number;
+  /** Events older than this are not worth folding: stats rows that old are pruned (ms). */
+  statsKeepMs: number;
+}
+
+export function createQueueStore(sql: SqlClient, options: QueueStoreOptions): QueueStore {
+  // Migration 0007 inserts the row; should someone delete it by hand, the defaults come back rather
+  // than the open failing (which, embedded, would read as a damaged data folder).
+  const restoreRow = () => sql.query(`INSERT INTO queue_settings (id) VALUES (1) ON CONFLICT (id) DO NOTHING`);
+  const read = () => sql.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM queue_settings WHERE id = 1`);
+  return {
+    async readSettings() {
+      let row = (await read())[0];
+      if (!row) {
+        await restoreRow();
+        row = (await read())[0];
+      }
+      if (!row) throw new Error('the queue_settings row is missing and could not be restored');
+      return toSettings(row);
+    },
+
+    async updateSettings(p) {
+      const params = [p.paused ?? null, p.workers ?? null, p.stageDelayMs ?? null, p.retentionDays ?? null, p.notifyOnFailure ?? null];
+      let row = (await sql.query<SettingsRow>(UPDATE_SETTINGS_SQL, params))[0];
+      if (!row) {
+        await restoreRow();
+        row = (await sql.query<SettingsRow>(UPDATE_SETTINGS_SQL, params))[0];
+      }
+      if (!row) throw new Error('the queue_settings row is missing and could not be restored');
+      return toSettings(row);
+    },
+
+    async pruneFinished(cutoffMs, limit) {
+      const rows = await sql.query<{ n: number | string }>(PRUNE_SQL, [uuidv7Floor(cutoffMs), new Date(cutoffMs), limit]);
+      return Number(rows[0]?.n ?? 0);
+    },
+
+    async pruneStats(cutoffMs, limit) {
+      const rows = await sql.query<{ n: number | string }>(PRUNE_STATS_SQL, [new Date(cutoffMs), limit]);
+      return Number(rows[0]?.n ?? 0);
+    },
+
+    async foldStats(limit) {
+      const rows = await sql.query<{ folded: number | string; seen: number | string }>(FOLD_SQL, [limit, Math.round(options.foldMarginMs), Math.round(options.statsKeepMs)]);
+      const folded = Number(rows[0]?.folded ?? 0);
+      return { folded, more: folded === limit };
+    },
+
+    async throughput(slotMinutes, slots) {
+      const interval = `${slotMinutes} minutes`;
+      const buckets = await sql.query<{ at: Date | string; completed: number | string; failed: number | string }>(THROUGHPUT_SQL, [interval, slots]);
+      const first = buckets[0];
+      const durations = first ? await sql.query<{ stage: number | string; bucket: number | string; runs: number | string }>(DURATIONS_SQL, [first.at]) : [];
+      return {
+        buckets: buckets.map((b) => ({ at: iso(b.at), completed: Number(b.completed), failed: Number(b.failed) })),
+        durations: durations.map((d) => ({ stage: Number(d.stage), bucket: Number(d.bucket), runs: Number(d.runs) })),
+      };
     },
   };
 }

@@ -56,6 +56,8 @@ export interface WorkerDeps {
   stopSignal: AbortSignal;
   /** Aborted: cut in-flight stages short and release them. */
   abortSignal: AbortSignal;
+  /** The operator paused the queue (pool.ts): claim nothing, finish what is in hand. */
+  paused(): boolean;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -95,8 +97,9 @@ export class WorkerLoop {
       // timers (heartbeats, maintenance) and incoming IPC. Yield to the event loop once per round.
       await yieldToEventLoop();
       const stopping = stopSignal.aborted;
-      if (pending.length > 0 || (!stopping && claimed.length === 0)) {
-        const limit = stopping ? 0 : config.batchSize;
+      const holding = stopping || this.deps.paused();
+      if (pending.length > 0 || (!holding && claimed.length === 0)) {
+        const limit = holding ? 0 : config.batchSize;
         const claimLease = new Lease(config.clock, config.lockTimeoutMs);
         const res = pending.length === 0 ? await this.tryClaim(limit) : await this.finish(pending, limit, []);
         if (res === null) {
@@ -115,10 +118,11 @@ export class WorkerLoop {
       }
       if (claimed.length === 0) {
         if (stopping) return;
-        if (freedWork > 0) {
+        if (freedWork > 0 && !holding) {
           freedWork = 0;
           continue;
         }
+        freedWork = 0;
         await waker.wait(config.idlePollMs, stopSignal);
         continue;
       }
@@ -133,6 +137,8 @@ export class WorkerLoop {
     const { config, stopSignal, abortSignal, logger } = this.deps;
     logger.info('worker: running the entries of an interrupted run one at a time', { worker: this.id, count: ids.length });
     for (const id of ids) {
+      // Paused at open: the suspects wait like everything else (they are released, not lost).
+      while (this.deps.paused() && !stopSignal.aborted) await this.deps.waker.wait(config.idlePollMs, stopSignal);
       if (stopSignal.aborted) return;
       const lease = new Lease(config.clock, config.lockTimeoutMs);
       let claimed: Entry[];
@@ -359,6 +365,8 @@ export class WorkerLoop {
       else signal.addEventListener('abort', () => resolve(), { once: true });
     });
     const timer = setTimeout(() => controller.abort(new StageStop('timeout')), config.stageTimeoutMs);
+    // Monotonic: a clock step during the stage must not turn into a day-long or negative duration.
+    const startedAt = config.clock.monotonic();
     let failure: unknown;
     let returned: unknown;
     try {
@@ -368,6 +376,7 @@ export class WorkerLoop {
     } finally {
       clearTimeout(timer);
     }
+    const ran = { stage: stageNumber, durationMs: Math.max(0, Math.round(config.clock.monotonic() - startedAt)) };
     // A stage that resumed from sleep before any timer ran: its lease decides, not its result.
     if (!signal.aborted && config.leases && lease.expired()) controller.abort(new StageStop('lease-expired'));
     if (signal.aborted) {
@@ -380,7 +389,7 @@ export class WorkerLoop {
     if (failure === undefined) {
       const result =
         step.to === 'COMPLETED' ? storableText(typeof returned === 'string' ? returned : completionText(entry, steps.length, new Date()), RESULT_TEXT_MAX) : null;
-      return { kind: 'outcome', outcome: { id: entry.id, from: step.from, to: step.to, progress: step.progress, result, error: null, delayMs: 0 } };
+      return { kind: 'outcome', outcome: { id: entry.id, from: step.from, to: step.to, progress: step.progress, result, error: null, delayMs: 0, ...ran } };
     }
     const error = storableText(errorMessage(failure, 'the stage failed without a message'), ERROR_TEXT_MAX);
     const final = entry.attempts >= config.maxAttempts;
@@ -396,6 +405,7 @@ export class WorkerLoop {
         result: null,
         error,
         delayMs: final ? 0 : backoffDelay(entry.attempts, config.backoffBaseMs, config.backoffMaxMs),
+        ...ran,
       },
     };
   }
