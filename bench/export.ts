@@ -48,8 +48,11 @@ try {
     globalThis.gc?.();
     const baseline = process.memoryUsage().rss;
     let peak = baseline;
+    let peakHeap = process.memoryUsage().heapUsed;
     const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
+      const m = process.memoryUsage();
+      peak = Math.max(peak, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 20);
     const t0 = performance.now();
     const r = await core.invoke('entries:export', { format });
@@ -59,7 +62,7 @@ try {
     if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
     console.log(
       `${format}: ${r.data.count} entries in ${(ms / 1000).toFixed(2)} s, file ${mb(statSync(target).size)}, ` +
-        `RSS before ${mb(baseline)}, peak during ${mb(peak)} (+${mb(peak - baseline)})`,
+        `RSS before ${mb(baseline)}, peak during ${mb(peak)} (+${mb(peak - baseline)}); JS heap peak ${mb(peakHeap)}`,
     );
   }
   await core.close();
