@@ -213,6 +213,8 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
         await new Promise<void>((resolve, reject) => stream.write('', (err) => (err ? reject(err) : resolve())));
       } catch (err) {
         if (err instanceof CoreError && err.code === 'INVALID_INPUT') throw new CallFailed(`${err.code}: ${err.message}`);
+        // The reader stopped reading (`| head`): what it wanted was written; not our failure.
+        if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'EPIPE') return 0;
         throw err;
       } finally {
         stream.off('error', ignore);
