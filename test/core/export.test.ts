@@ -197,6 +197,9 @@ describeEachDriver('export', (driver) => {
     }
     const bad = await bare.invoke('entries:export', { format: 'xml' });
     expect(bad.ok ? null : bad.error.code).toBe('INVALID_INPUT');
+    // The destination is main's to choose: a caller (the renderer) cannot name one.
+    const named = await cancelled.invoke('entries:export', { format: 'csv', path: '/tmp/evil.csv' });
+    expect(named.ok ? null : named.error).toEqual({ code: 'INVALID_INPUT', message: 'unknown field: path' });
   });
 
   it('a failed export leaves no half file and the old file untouched', async () => {
