@@ -223,6 +223,19 @@ describeEachDriver('export', (driver) => {
     expect(r.ok ? '' : r.error.message).toMatch(/Could not write the export to .*no-such-folder/);
   });
 
+  it('closing the core stops an export in flight: an error, and no file', async () => {
+    const dir = tempDir();
+    const core = await openDriverCore(driver, { chooseExportPath: () => Promise.resolve(join(dir, 'late.csv')) });
+    for (let i = 0; i < 2 * EXPORT_BATCH + 1; i++) await core.store.create(`${String(1e6 + i)}-c`, `entry ${i}`);
+    const exporting = core.invoke('entries:export', { format: 'csv' });
+    const closed = core.close();
+    const r = await exporting;
+    await closed;
+    expect(r.ok ? null : r.error.code).toBe('UNAVAILABLE');
+    expect(r.ok ? '' : r.error.message).toContain('shutting down');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('waits for drain: never more than one chunk above the destination’s buffer', async () => {
     const core = await openDriverCore(driver, {});
     for (let i = 0; i < 2 * EXPORT_BATCH + 1; i++) await core.store.create(`${String(1e6 + i)}-z`, `entry ${i}`);

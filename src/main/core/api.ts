@@ -47,6 +47,8 @@ export interface ApiDeps {
   stats(): { workers: number; maxAttempts: number; lostLocks: number; failedAttempts: number; transitions: number };
   /** Absent in a core with no one to ask (the CLI without --out): entries:export answers UNAVAILABLE. */
   chooseExportPath?: ChooseExportPath | undefined;
+  /** Aborted when the core starts closing; long calls (export) stop early instead of holding it up. */
+  closing?: AbortSignal;
 }
 
 type Parsed<C extends Channel> = z.output<(typeof contract)[C]['request']>;
@@ -133,7 +135,7 @@ export function createApi(deps: ApiDeps) {
       }
       const path = await choose(format);
       if (path === null) return { path: null, count: 0 };
-      const count = await exportToFile(store, path, format, filter);
+      const count = await exportToFile(store, path, format, filter, deps.closing);
       return { path, count };
     },
     'queue:state': notBuilt,

@@ -101,12 +101,20 @@ async function write(out: Writable, chunk: string): Promise<void> {
  * Streams every entry matching `filter` to `out` in `format`; resolves with how many were written.
  * Does not end `out` (stdout must stay open); the caller does.
  */
-export async function writeEntries(store: ExportStore, out: Writable, format: ExportFormat, filter: EntryFilter = {}): Promise<number> {
+export async function writeEntries(
+  store: ExportStore,
+  out: Writable,
+  format: ExportFormat,
+  filter: EntryFilter = {},
+  /** Aborted when the core starts closing: a long export must not hold up a quit. */
+  signal?: AbortSignal,
+): Promise<number> {
   const f = FORMATS[format];
   await write(out, f.head);
   let count = 0;
   let afterId: string | undefined;
   for (;;) {
+    if (signal?.aborted) throw new CoreError('UNAVAILABLE', 'Entryflow is shutting down, so the export was stopped before it was complete.');
     const page = await store.list({ status: filter.status, search: filter.search, afterId, limit: EXPORT_BATCH });
     if (page.items.length > 0) await write(out, f.rows(page.items, count === 0));
     count += page.items.length;
@@ -132,7 +140,13 @@ function fileError(err: unknown, path: string): unknown {
  * final rename stays on one file system and is atomic), which replaces `path` only once complete.
  * A failure removes the temporary file and leaves whatever was at `path` untouched.
  */
-export async function exportToFile(store: ExportStore, path: string, format: ExportFormat, filter: EntryFilter = {}): Promise<number> {
+export async function exportToFile(
+  store: ExportStore,
+  path: string,
+  format: ExportFormat,
+  filter: EntryFilter = {},
+  signal?: AbortSignal,
+): Promise<number> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`);
   const out = createWriteStream(temp, { flags: 'wx' });
   // A failed open or write is reported by `write`/`finished` below; this keeps it from being unhandled.
@@ -140,7 +154,7 @@ export async function exportToFile(store: ExportStore, path: string, format: Exp
   failed.catch(() => undefined);
   try {
     await Promise.race([once(out, 'open'), failed]);
-    const count = await writeEntries(store, out, format, filter);
+    const count = await writeEntries(store, out, format, filter, signal);
     out.end();
     // Resolves once the data is flushed and the file closed (autoClose); rejects on a write error.
     await finished(out);

@@ -172,6 +172,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     clock: opts.clock,
   });
 
+  const closingSignal = new AbortController();
   const api = createApi({
     store,
     events,
@@ -179,6 +180,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     wake: () => waker.wake(),
     stats: () => ({ workers: pool.size, maxAttempts: opts.maxAttempts, ...counters }),
     chooseExportPath: opts.chooseExportPath,
+    closing: closingSignal.signal,
   });
 
   let closing: Promise<void> | null = null;
@@ -213,13 +215,15 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
       if (closing) throw new CoreError('UNAVAILABLE', 'Entryflow is shutting down; the export was not run.');
       inFlight++;
       try {
-        return { count: await writeEntries(store, out, parsed.data.format, parsed.data.filter) };
+        return { count: await writeEntries(store, out, parsed.data.format, parsed.data.filter, closingSignal.signal) };
       } finally {
         inFlight--;
         if (inFlight === 0) drained?.();
       }
     },
     close(options) {
+      // Before anything else: an export in flight stops at its next batch rather than holding up the close.
+      if (!closingSignal.signal.aborted) closingSignal.abort();
       closing ??= (async () => {
         await pool.stop(options?.graceMs ?? opts.shutdownGraceMs);
         await listener?.close();
