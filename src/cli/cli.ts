@@ -10,9 +10,11 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { openCore, type Core } from '../main/core/index';
-import { STATUSES, type Entry, type Envelope, type QueueState } from '../shared/contract';
+import { CoreError, openCore, type Core } from '../main/core/index';
+import { EXPORT_FORMATS, STATUSES, type Entry, type Envelope, type ExportFormat, type QueueState } from '../shared/contract';
 import { errorMessage } from '../shared/error-message';
 import { UsageError, intFlag, resolveTarget } from './target';
 
@@ -31,6 +33,9 @@ Commands:
   settings [--workers N] [--stage-delay MS] [--retention-days N|never] [--notify on|off] [--json]
                                   show the queue's settings, or change the ones given (stored in
                                   the database; running apps apply them within a few seconds)
+  export --format csv|json [--status S] [--search Q] [--out FILE]
+                                  every entry the filter matches, newest first, streamed to
+                                  stdout or written whole to FILE (a failed export leaves none)
 
 Where the queue is: --database-url URL (env ENTRYFLOW_DATABASE_URL), optionally --schema NAME,
 or --data-dir DIR (env ENTRYFLOW_DATA_DIR).
@@ -102,7 +107,30 @@ function settingsPatch(flags: SettingsFlags): { workers?: number; stageDelayMs?:
   };
 }
 
-async function run(core: Core, command: string, args: string[], json: boolean, flags: { status?: string | undefined; search?: string | undefined; limit?: string | undefined } & SettingsFlags): Promise<string> {
+interface Flags {
+  status?: string | undefined;
+  search?: string | undefined;
+  limit?: string | undefined;
+  format?: string | undefined;
+  out?: string | undefined;
+}
+
+/** The filter flags as the contract takes them; it validates them, so its messages reach the user. */
+function filterOf(flags: Flags) {
+  return {
+    ...(flags.status !== undefined ? { status: flags.status as Entry['status'] } : {}),
+    ...(flags.search !== undefined ? { search: flags.search } : {}),
+  };
+}
+
+function formatOf(flags: Flags): ExportFormat {
+  const format = flags.format;
+  if (format === undefined) throw new UsageError(`export needs --format (${EXPORT_FORMATS.join(' or ')})`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${EXPORT_FORMATS.join(' or ')}, got ${JSON.stringify(format)}`);
+  return format as ExportFormat;
+}
+
+async function run(core: Core, command: string, args: string[], json: boolean, flags: Flags & SettingsFlags): Promise<string> {
   const out = (data: unknown, human: () => string) => (json ? `${JSON.stringify(data, null, 2)}\n` : human());
   const one = (what: string) => {
     if (args.length !== 1) throw new UsageError(`${command} takes exactly one ${what}`);
@@ -117,13 +145,7 @@ async function run(core: Core, command: string, args: string[], json: boolean, f
       if (args.length > 0) throw new UsageError('list takes no positional arguments');
       const limit = intFlag('limit', flags.limit);
       // The contract validates status/search/limit; we pass them on as typed so its messages reach the user.
-      const page = unwrap(
-        await core.invoke('entries:list', {
-          ...(flags.status !== undefined ? { status: flags.status as Entry['status'] } : {}),
-          ...(flags.search !== undefined ? { search: flags.search } : {}),
-          ...(limit !== undefined ? { limit } : {}),
-        }),
-      );
+      const page = unwrap(await core.invoke('entries:list', { ...filterOf(flags), ...(limit !== undefined ? { limit } : {}) }));
       return out(page, () => {
         const rows = [['ID', 'STATUS', 'PROGRESS', 'UPDATED', 'TITLE'], ...page.items.map((e) => [e.id, e.status, `${e.progress}%`, e.updatedAt, short(e.title, 60)])];
         const counts = STATUSES.map((s) => `${s} ${page.counts[s]}`).join(', ');
@@ -159,15 +181,33 @@ async function run(core: Core, command: string, args: string[], json: boolean, f
         Object.keys(patch).length === 0 ? unwrap(await core.invoke('queue:state', {})) : unwrap(await core.invoke<'queue:update'>('queue:update', patch));
       return out(s, () => settingsLines(s));
     }
+    case 'export': {
+      // Only --out goes through entries:export (the core was opened with --out as its chooser);
+      // stdout is streamed by exportTo in runCommand.
+      const r = unwrap(await core.invoke('entries:export', { format: formatOf(flags), filter: filterOf(flags) }));
+      return out(r, () => `Exported ${r.count} ${r.count === 1 ? 'entry' : 'entries'} to ${r.path ?? '?'}\n`);
+    }
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
+}
+
+/** An Writable over io.stdout for callers that pass no stream (tests): no backpressure, which they do not need. */
+function writableOf(io: CliIo): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      io.stdout(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      callback();
+    },
+  });
 }
 
 /** Where the CLI writes; the entry point passes process.stdout/stderr, tests collect strings. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** stdout as a stream, for output too large to hold (export); absent: written through `stdout`. */
+  stdoutStream?: Writable;
 }
 
 async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
@@ -180,6 +220,8 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       status: { type: 'string' },
       search: { type: 'string' },
       limit: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string', short: 'o' },
       json: { type: 'boolean', default: false },
       'max-attempts': { type: 'string' },
       'stage-timeout': { type: 'string' },
@@ -197,14 +239,42 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     io.stdout(USAGE);
     return values.help || command === 'help' ? 0 : 2;
   }
-  if (!['add', 'list', 'get', 'retry', 'stats', 'pause', 'resume', 'settings'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  if (!['add', 'list', 'get', 'retry', 'stats', 'pause', 'resume', 'settings', 'export'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  const exporting = command === 'export';
+  if (exporting) {
+    if (args.length > 0) throw new UsageError('export takes no positional arguments');
+    formatOf(values);
+    if (values.out === '') throw new UsageError('--out needs a file name');
+  }
+  const outFile = exporting && values.out !== undefined ? resolvePath(values.out) : undefined;
   const core = await openCore({
     ...resolveTarget(values, env),
     workers: 0,
     maxAttempts: intFlag('max-attempts', values['max-attempts']),
     stageTimeoutMs: intFlag('stage-timeout', values['stage-timeout']),
+    ...(outFile !== undefined ? { chooseExportPath: () => Promise.resolve(outFile) } : {}),
   });
   try {
+    if (exporting && outFile === undefined) {
+      const stream = io.stdoutStream ?? writableOf(io);
+      // A reader that goes away (`| head`) fails the next write with EPIPE; without a listener the
+      // stream's 'error' would kill the process before the core closes.
+      const ignore = () => undefined;
+      stream.on('error', ignore);
+      try {
+        await core.exportTo(stream, { format: formatOf(values), filter: filterOf(values) });
+        // Flushed before main resolves and the entry point calls process.exit.
+        await new Promise<void>((resolve, reject) => stream.write('', (err) => (err ? reject(err) : resolve())));
+      } catch (err) {
+        if (err instanceof CoreError && err.code === 'INVALID_INPUT') throw new CallFailed(`${err.code}: ${err.message}`);
+        // The reader stopped reading (`| head`): what it wanted was written; not our failure.
+        if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'EPIPE') return 0;
+        throw err;
+      } finally {
+        stream.off('error', ignore);
+      }
+      return 0;
+    }
     io.stdout(await run(core, command, args, values.json, values));
     return 0;
   } finally {
@@ -250,5 +320,6 @@ if (isEntryPoint()) {
   void main(process.argv.slice(2), process.env, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stdoutStream: process.stdout,
   }).then((code) => process.exit(code));
 }

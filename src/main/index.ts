@@ -13,8 +13,12 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, net, powerMonitor, protocol, shell } from 'electron';
-import { openCore } from './core/index';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerMonitor, protocol, shell } from 'electron';
+import { CHANGE_EVENT } from '../shared/channels';
+import { forwardChangeNotices } from './change-notices';
+import { openCore, type Core } from './core/index';
+import { exportPathChooser } from './export-dialog';
+import { readNotifyOnFailure, startFailureNotices } from './failure-notices';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol';
 import { coreLogger } from './core-logger';
 import { contentSecurityPolicyFor } from './csp';
@@ -50,6 +54,13 @@ const probe = smoke ? createSmokeProbe() : undefined;
 /** What the IPC handlers answer from: waits for the core while it opens. */
 const core = createPendingCore();
 let mainWindow: BrowserWindow | undefined;
+/** Resolves with the core once open (never, if it fails): what the window's change notices follow. */
+let resolveCoreOpen: (core: Core) => void = () => undefined;
+const coreOpen = new Promise<Core>((resolve) => {
+  resolveCoreOpen = resolve;
+});
+/** Electron drops a notification's click handler once the object is collected: hold each until it closes. */
+const liveNotifications = new Set<Notification>();
 
 const quit = createQuitController({
   closeCore: (fast) => core.close(fast ? { graceMs: 0 } : undefined),
@@ -124,7 +135,18 @@ function openWindow(paths: AppPaths): BrowserWindow {
     },
   );
   mainWindow = window;
+  // Change notices go to this window's webContents only, from when the core is open until it closes.
+  let stopNotices: (() => void) | undefined;
+  let windowClosed = false;
+  void coreOpen.then((opened) => {
+    if (windowClosed) return;
+    stopNotices = forwardChangeNotices(opened.events, (notice) => {
+      if (!window.isDestroyed()) window.webContents.send(CHANGE_EVENT, notice);
+    });
+  });
   window.on('closed', () => {
+    windowClosed = true;
+    stopNotices?.();
     if (mainWindow === window) mainWindow = undefined;
   });
   // Windows only, and there before-quit never fires: once this is raised the session ends regardless.
@@ -179,8 +201,38 @@ async function boot(): Promise<void> {
     migrationsFolder: paths.migrationsDir,
     template: paths.template,
     logger: coreLogger(log),
+    chooseExportPath: exportPathChooser({
+      dialog,
+      // The app's one window; the dialog is modal to it.
+      window: () => mainWindow,
+      defaultFolder: () => app.getPath('documents'),
+    }),
   });
   core.attach(opening);
+  void opening.then(
+    (opened) => {
+      resolveCoreOpen(opened);
+      if (smoke) return;
+      startFailureNotices({
+        events: opened.events,
+        isWindowFocused: () => mainWindow?.isFocused() ?? false,
+        notifyOnFailure: () => readNotifyOnFailure(opened),
+        show: (notice, onClick) => {
+          if (!Notification.isSupported()) return;
+          const notification = new Notification({ title: notice.title, body: notice.body });
+          notification.on('click', onClick);
+          notification.on('close', () => liveNotifications.delete(notification));
+          liveNotifications.add(notification);
+          notification.show();
+        },
+        // Opening the entry itself would need a main → renderer "open" message; focusing is what we do.
+        open: () => {
+          focusWindow();
+        },
+      });
+    },
+    () => undefined,
+  );
 
   if (probe !== undefined && loaded !== undefined) {
     void runSmoke({

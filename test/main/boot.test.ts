@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Envelope } from '../../src/shared/contract';
 import { openCore } from '../../src/main/core/index';
-import { CHANNELS, ipcChannelName } from '../../src/shared/channels';
+import { CHANGE_EVENT, CHANNELS, ipcChannelName } from '../../src/shared/channels';
 import type { FakeElectron } from './support/fake-electron-module';
 import { FakeBrowserWindow } from './support/fake-window';
 
@@ -104,6 +104,10 @@ describe('main process boot (Electron faked, core real)', () => {
     await early;
     expect(fake.steps.at(-1)).toBe('core:open');
     expect(answer).toMatchObject({ ok: true, data: { title: 'booted', status: 'CREATED' } });
+    // The create reached the window as a change notice, on its webContents only.
+    await vi.waitFor(() => {
+      expect(FakeBrowserWindow.created[0]?.webContents.sent).toContainEqual({ channel: CHANGE_EVENT, payload: { entries: true, queue: false } });
+    });
   });
 
   it('answers our window through the real core and refuses any other sender', async () => {

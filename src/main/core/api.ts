@@ -19,8 +19,25 @@ import { encodeCursor, decodeCursor } from './cursor';
 import { CoreError, classifyDbError, errorMessage } from './errors';
 import type { CoreEventEmitter } from './events';
 import type { Logger } from './logger';
+import { exportToFile } from './export';
 import type { QueueControl } from './queue-control';
 import { searchTerm, type ApiStore } from './store';
+import type { ChangeNotice, ExportFormat } from '../../shared/contract';
+
+/**
+ * Where an export goes: main's save dialog in the app (the person picks the file; the renderer never
+ * names a path), the --out file in the CLI. null: the person cancelled.
+ */
+export type ChooseExportPath = (format: ExportFormat) => Promise<string | null>;
+
+/** What a successful call on a channel may have changed, for the change notices (events.ts 'changed'). */
+const CHANGES: Partial<Record<Channel, ChangeNotice>> = {
+  'entries:retry': { entries: true, queue: false },
+  'entries:cancel': { entries: true, queue: false },
+  'entries:delete': { entries: true, queue: false },
+  'entries:bulk': { entries: true, queue: false },
+  'queue:update': { entries: false, queue: true },
+};
 
 export interface ApiDeps {
   store: ApiStore;
@@ -31,6 +48,10 @@ export interface ApiDeps {
   /** The operator's settings and the throughput rollups (queue-control.ts). */
   queue: Pick<QueueControl, 'refresh' | 'update' | 'throughput'>;
   stats(): { workers: number; maxAttempts: number; lostLocks: number; failedAttempts: number; transitions: number };
+  /** Absent in a core with no one to ask (the CLI without --out): entries:export answers UNAVAILABLE. */
+  chooseExportPath?: ChooseExportPath | undefined;
+  /** Aborted when the core starts closing; long calls (export) stop early instead of holding it up. */
+  closing?: AbortSignal;
 }
 
 type Parsed<C extends Channel> = z.output<(typeof contract)[C]['request']>;
@@ -110,7 +131,16 @@ export function createApi(deps: ApiDeps) {
     'entries:cancel': notBuilt,
     'entries:delete': notBuilt,
     'entries:bulk': notBuilt,
-    'entries:export': notBuilt,
+    async 'entries:export'({ format, filter }) {
+      const choose = deps.chooseExportPath;
+      if (choose === undefined) {
+        throw new CoreError('UNAVAILABLE', 'This Entryflow has no save dialog to ask where the export goes; from the command line use `export --format csv|json --out FILE`.');
+      }
+      const path = await choose(format);
+      if (path === null) return { path: null, count: 0 };
+      const count = await exportToFile(store, path, format, filter, deps.closing);
+      return { path, count };
+    },
     'queue:state': () => deps.queue.refresh(),
     'queue:update': (patch) => deps.queue.update(patch),
     'stats:throughput': ({ window }) => deps.queue.throughput(window),
@@ -120,7 +150,11 @@ export function createApi(deps: ApiDeps) {
     const parsed = contract[channel].request.safeParse(payload);
     if (!parsed.success) return fail('INVALID_INPUT', describeZodError(parsed.error));
     const handler = handlers[channel] as (req: unknown) => Promise<ResponseOf<C>>;
-    return { ok: true, data: await handler(parsed.data) };
+    const data = await handler(parsed.data);
+    // Here rather than in each handler, so every data-changing channel is covered, however it is built.
+    const changed = CHANGES[channel];
+    if (changed) deps.events.emit('changed', { ...changed });
+    return { ok: true, data };
   }
 
   return async function invoke(channel: unknown, payload: unknown): Promise<Envelope<unknown>> {

@@ -16,6 +16,12 @@ export interface CoreEventMap {
   queueState: [{ state: QueueState }];
   /** Maintenance pruned finished entries (retention) or folded events into the throughput stats. */
   housekeeping: [{ pruned: number; batches: number; folded: number; statsPruned: number }];
+  /**
+   * A caller's write changed data outside the worker loops (retry, cancel, delete, bulk, queue
+   * settings); api.ts emits it after each such call succeeds. Creates and stage outcomes have their
+   * own events above. The app turns all of these into change notices (src/main/change-notices.ts).
+   */
+  changed: [{ entries: boolean; queue: boolean }];
 }
 
 export type CoreEventEmitter = EventEmitter<CoreEventMap>;

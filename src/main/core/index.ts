@@ -7,7 +7,9 @@
  * handlers, the CLI and the tests call; `close` stops the pool in two phases and closes the driver.
  */
 import { randomBytes } from 'node:crypto';
-import type { Channel, Envelope, RequestOf, ResponseOf } from '../../shared/contract';
+import type { Writable } from 'node:stream';
+import { exportRequest, type Channel, type Envelope, type RequestOf, type ResponseOf } from '../../shared/contract';
+import { writeEntries } from './export';
 import { createApi } from './api';
 import type { CreatedFrom, Driver } from './drivers/driver';
 import { openEmbedded, unusable, PGDATA_DIR } from './drivers/embedded';
@@ -54,6 +56,11 @@ export interface Core {
   /** For tests and benchmarks: the store the workers use, and a forced maintenance round. */
   readonly store: Store;
   runMaintenance(): Promise<void>;
+  /**
+   * Streams the entries a filter matches to `out` (the CLI's stdout), as entries:export does to a
+   * file; validated like a call. Resolves with the count; does not end `out`.
+   */
+  exportTo(out: Writable, request: RequestOf<'entries:export'>): Promise<{ count: number }>;
 }
 
 function positiveInt(name: string, value: number, min: number): number {
@@ -183,6 +190,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     queue,
   });
 
+  const closingSignal = new AbortController();
   const api = createApi({
     store,
     events,
@@ -190,6 +198,8 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     wake: () => waker.wake(),
     queue,
     stats: () => ({ workers: pool.size, maxAttempts: opts.maxAttempts, ...counters }),
+    chooseExportPath: opts.chooseExportPath,
+    closing: closingSignal.signal,
   });
 
   let closing: Promise<void> | null = null;
@@ -220,7 +230,21 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
       }
     },
     runMaintenance: () => maintenance.tick(true),
+    async exportTo(out, request) {
+      const parsed = exportRequest.safeParse(request);
+      if (!parsed.success) throw new CoreError('INVALID_INPUT', parsed.error.issues[0]?.message ?? 'invalid export request');
+      if (closing) throw new CoreError('UNAVAILABLE', 'Entryflow is shutting down; the export was not run.');
+      inFlight++;
+      try {
+        return { count: await writeEntries(store, out, parsed.data.format, parsed.data.filter, closingSignal.signal) };
+      } finally {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      }
+    },
     close(options) {
+      // Before anything else: an export in flight stops at its next batch rather than holding up the close.
+      if (!closingSignal.signal.aborted) closingSignal.abort();
       closing ??= (async () => {
         await pool.stop(options?.graceMs ?? opts.shutdownGraceMs);
         await listener?.close();

@@ -74,12 +74,17 @@ export interface CoreOptions {
   template?: string;
   logger?: Logger;
   clock?: Clock;
+  /**
+   * Asked by entries:export for the destination file (the app: a save dialog in main; the CLI: its
+   * --out). Absent: entries:export answers UNAVAILABLE.
+   */
+  chooseExportPath?: (format: 'csv' | 'json') => Promise<string | null>;
   /** Shared server only: connect, statement, reply and close bounds (drivers/server.ts); tests shorten them. */
   timeouts?: Partial<ServerTimeouts>;
 }
 
-export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'template' | 'clock' | 'timeouts'>> &
-  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'template' | 'timeouts'> & {
+export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'template' | 'clock' | 'timeouts' | 'chooseExportPath'>> &
+  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'template' | 'timeouts' | 'chooseExportPath'> & {
     pipeline: Stage[];
     logger: Logger;
     clock: Clock;

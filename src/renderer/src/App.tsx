@@ -13,6 +13,7 @@ import { SearchBox } from './components/SearchBox';
 import { StatusFilters } from './components/StatusFilters';
 import { Button } from './components/ui';
 import { EMPTY_COUNTS, entriesListOptions, flattenPages, totalOf, useEntriesPoll, type EntryFilters } from './data/entries';
+import { useChangeNotices } from './data/change-notices';
 import { statsOptions } from './data/stats';
 import { STATUS_LOOK } from './lib/status';
 import { useDebouncedValue } from './lib/useDebouncedValue';
@@ -32,6 +33,7 @@ export function App() {
   const list = useInfiniteQuery(entriesListOptions(filters));
   const poll = useEntriesPoll(filters, shownEntryIds, list.isSuccess);
   const stats = useQuery(statsOptions());
+  useChangeNotices();
   const entries = useMemo(() => flattenPages(list.data), [list.data]);
   const counts = list.data?.pages[0]?.counts ?? EMPTY_COUNTS;
   const matched = list.data?.pages[0]?.matched ?? null;

@@ -2,8 +2,15 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import type { Status } from '../../../src/shared/contract';
-import { installBridge, type InvokeHandler } from './bridge';
+import type { ChangeNotice, Status } from '../../../src/shared/contract';
+import { deliverChange, installBridge, type InvokeHandler } from './bridge';
+
+/**
+ * A source of change notices for the page, as main is in the app: given the send function, it
+ * starts sending and returns the stop. E.g. `(send) => forwardChangeNotices(core.events, send)`,
+ * the very module main uses, fed by a real core's events.
+ */
+export type ChangeFeed = (send: (notice: ChangeNotice) => void) => () => void;
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
@@ -18,7 +25,13 @@ export async function openDashboard(
   browser: Browser,
   url: string,
   handler: InvokeHandler,
-  options: { colorScheme?: 'light' | 'dark'; deviceScaleFactor?: number } = {},
+  options: {
+    colorScheme?: 'light' | 'dark';
+    deviceScaleFactor?: number;
+    changes?: ChangeFeed;
+    /** Runs after the bridge is installed and before the page loads (e.g. page.clock.install()). */
+    beforeLoad?: (page: Page) => Promise<void>;
+  } = {},
 ): Promise<OpenedPage> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
@@ -33,6 +46,11 @@ export async function openDashboard(
     if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
   });
   await installBridge(page, handler);
+  if (options.changes) {
+    const stop = options.changes((notice) => void deliverChange(page, notice));
+    page.on('close', stop);
+  }
+  await options.beforeLoad?.(page);
   await page.goto(url);
   return { page, problems };
 }

@@ -10,6 +10,23 @@ import { FakeBrowserWindow } from './fake-window';
 type Listener = (...args: unknown[]) => unknown;
 type IpcHandler = (event: unknown, payload: unknown) => Promise<Envelope<unknown>>;
 
+/** Electron's main-process Notification: records what was shown. */
+export class FakeNotification {
+  static shown: FakeNotification[] = [];
+  static isSupported() {
+    return true;
+  }
+  readonly listeners = new Map<string, Listener>();
+  constructor(readonly options: { title: string; body: string }) {}
+  on(event: string, listener: Listener) {
+    this.listeners.set(event, listener);
+    return this;
+  }
+  show() {
+    FakeNotification.shown.push(this);
+  }
+}
+
 export function createFakeElectron(options: { userData: string; appPath: string }) {
   const steps: string[] = [];
   const appListeners = new Map<string, Listener[]>();
@@ -76,7 +93,9 @@ export function createFakeElectron(options: { userData: string; appPath: string 
     dialog: {
       showMessageBox: vi.fn(() => Promise.resolve({ response: 0, checkboxChecked: false })),
       showErrorBox: vi.fn<Listener>(),
+      showSaveDialog: vi.fn(() => Promise.resolve({ canceled: true, filePath: '' })),
     },
+    Notification: FakeNotification,
   };
 
   return {

@@ -100,6 +100,11 @@ export class FakeWebContents {
   reload() {
     this.reloads++;
   }
+  /** Messages main sent to the page (the change notices). */
+  readonly sent: { channel: string; payload: unknown }[] = [];
+  send(channel: string, payload: unknown) {
+    this.sent.push({ channel, payload });
+  }
   isDestroyed() {
     return false;
   }
@@ -150,6 +155,9 @@ export class FakeBrowserWindow {
   }
   focus() {
     this.focused++;
+  }
+  isFocused() {
+    return false;
   }
   emitOnce(event: string) {
     this.onceListeners.get(event)?.();

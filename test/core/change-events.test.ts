@@ -1,0 +1,28 @@
+/**
+ * The core's `changed` event (api.ts): emitted after a successful data-changing call, so the app's
+ * change notices cover writes made outside the worker loops; never for a read or a refused call.
+ */
+import { expect, it } from 'vitest';
+import type { CoreEventMap } from '../../src/main/core/index';
+import { describeEachDriver, ok, openDriverCore, waitFor } from '../support/core';
+
+describeEachDriver('changed events', (driver) => {
+  it('a retry emits changed {entries}; reads and refused calls emit nothing', async () => {
+    const core = await openDriverCore(driver, {
+      workers: 1,
+      maxAttempts: 1,
+      pipeline: [{ name: 'broken', run: () => Promise.reject(new Error('disk on fire')) }],
+    });
+    const seen: CoreEventMap['changed'][0][] = [];
+    core.events.on('changed', (c) => seen.push(c));
+    const e = await ok(core.invoke('entries:create', { title: 'will fail' }));
+    await waitFor(async () => (await ok(core.invoke('entries:get', { id: e.id }))).status === 'FAILED' || undefined, 'the entry to fail');
+    await ok(core.invoke('entries:list', {}));
+    await ok(core.invoke('entries:stats', {}));
+    expect((await core.invoke('entries:retry', { id: 'no-such-id' })).ok).toBe(false);
+    expect((await core.invoke('entries:retry', { id: '' })).ok).toBe(false);
+    expect(seen).toEqual([]);
+    await ok(core.invoke('entries:retry', { id: e.id }));
+    expect(seen).toEqual([{ entries: true, queue: false }]);
+  });
+});
