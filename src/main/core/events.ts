@@ -12,6 +12,13 @@ export interface CoreEventMap {
   storeError: [{ workerId: string; error: string }];
   created: [{ entry: Entry }];
   maintenance: [{ vacuumed: boolean; rescued: number; ms: number }];
+  /**
+   * Entries were cancelled while a worker held them: the worker running one (in this process) aborts
+   * its stage. Other processes learn of it by NOTIFY (listener.ts).
+   */
+  cancelled: [{ ids: string[] }];
+  /** A person's action changed entries (retry, cancel, delete; one or in bulk): the window may refresh. */
+  changed: [{ action: 'retry' | 'cancel' | 'delete'; count: number }];
 }
 
 export type CoreEventEmitter = EventEmitter<CoreEventMap>;

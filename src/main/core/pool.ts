@@ -45,6 +45,11 @@ export class WorkerPool {
     this.running = this.loops.map((l) => alone.then(() => l.run()));
   }
 
+  /** Aborts the stages of these entries wherever a loop of this pool runs them (a person cancelled them). */
+  cancel(ids: readonly string[]): void {
+    for (const l of this.loops) l.cancel(ids);
+  }
+
   stop(graceMs: number): Promise<void> {
     this.stopping ??= (async () => {
       this.stopCtrl.abort();

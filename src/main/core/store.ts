@@ -44,6 +44,7 @@ import { DEFAULTS } from './options';
 import type { SqlClient } from './sql-client';
 
 const ACTIVE = `('CREATED', 'STAGE_1', 'STAGE_2')`;
+const TERMINAL = `('COMPLETED', 'FAILED', 'CANCELLED')`;
 const ACTIVE_STATUSES: ReadonlySet<Status> = new Set(['CREATED', 'STAGE_1', 'STAGE_2']);
 
 /** What a worker reports for one claimed entry after running its stage. */
@@ -307,40 +308,166 @@ const RESCUE_SQL = (which: string, note: string) => `
   SELECT id, status FROM r`;
 
 /**
- * Retry in one statement. The status to resume is the FAILED event's from_status: the status the
- * entry was in when its stage failed, i.e. the stages it had finished. Its progress is still the
- * progress of that status (a failure keeps it). CREATED at 0% when told to start over, or when no
- * FAILED event names an active status (which only hand-edited data could lack).
- * The UPDATE re-checks status and lock, so a concurrent retry or claim cannot both win.
+ * Cancel, retry and delete, for one entry or a bounded batch (bulk). Each is one statement that
+ * locks its targets (in id order, so two such statements never deadlock each other), re-checks
+ * their status under that lock, writes the change, its events and the count deltas.
+ *
+ * `pick` selects the candidate ids; only those in a status the action applies to are touched, the
+ * rest are left alone (the caller counts them as skipped). `FOR UPDATE` rather than SKIP LOCKED: a
+ * candidate a worker is writing at this instant waits the few milliseconds of that write and is
+ * then judged by the status it moved to (a cancel still catches an entry that moved on a stage; it
+ * misses one that just COMPLETED, which is right).
  */
-const RETRY_SQL = `
-  WITH target AS (
-    SELECT e.id,
-           CASE WHEN $2::text = 'start' THEN 'CREATED'
+type Action = 'cancel' | 'retry' | 'delete';
+
+const TARGET = (pick: string, statuses: string, extra = '') => `
+  old AS MATERIALIZED (
+    SELECT e.id, e.status, e.locked_by FROM entries e
+    WHERE e.id IN (SELECT id FROM pick) AND e.status IN ${statuses} ${extra}
+    ORDER BY e.id FOR UPDATE OF e
+  )`;
+
+/** Moves to CANCELLED and drops the lock: the worker's late finish is then fenced out (worker.ts). */
+const CANCEL_CTES = (pick: string) => `
+  ${TARGET(pick, ACTIVE)},
+  r AS (
+    UPDATE entries e SET status = 'CANCELLED', locked_by = NULL, locked_at = NULL, rescue_requested_at = NULL,
+                         run_after = NULL, updated_at = now()
+    FROM old WHERE e.id = old.id
+    RETURNING e.*, old.status AS from_status, old.locked_by AS held_by
+  ),
+  ev AS (
+    INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message)
+    SELECT id, from_status, 'CANCELLED', held_by,
+           CASE WHEN held_by IS NULL THEN 'cancelled by a person while it waited'
+                ELSE 'cancelled by a person while its stage ran' END
+    FROM r
+  ),
+  counted AS (
+    INSERT INTO entry_counts (status, delta)
+    SELECT s, sum(d) FROM r, LATERAL (VALUES ('CANCELLED', 1), (r.from_status, -1)) v(s, d) GROUP BY s
+  )`;
+
+/**
+ * FAILED or CANCELLED → the status it was in when it failed or was cancelled (the stages it had
+ * finished; the stage that was running runs again, the ones before it do not), read from the event
+ * that moved it there. Its progress is still that status's progress (neither a failure nor a cancel
+ * changes it). CREATED at 0% when told to start over (`$from` = 'start'), or when no such event names
+ * an active status (which only hand-edited data could lack).
+ */
+const RETRY_CTES = (pick: string, from: string) => `
+  ${TARGET(pick, `('FAILED', 'CANCELLED')`, 'AND e.locked_by IS NULL')},
+  target AS (
+    SELECT old.id, old.status,
+           CASE WHEN ${from} = 'start' THEN 'CREATED'
                 ELSE COALESCE((SELECT ev.from_status FROM entry_events ev
-                               WHERE ev.entry_id = e.id AND ev.to_status = 'FAILED' AND ev.from_status IN ${ACTIVE}
+                               WHERE ev.entry_id = old.id AND ev.to_status = old.status AND ev.from_status IN ${ACTIVE}
                                ORDER BY ev.id DESC LIMIT 1), 'CREATED') END AS resume
-    FROM entries e WHERE e.id = $1
+    FROM old
   ),
   r AS (
     UPDATE entries e SET status = t.resume,
                          progress = CASE WHEN t.resume = 'CREATED' THEN 0 ELSE e.progress END,
                          attempts = 0, error = NULL, result = NULL, run_after = NULL, updated_at = now()
-    FROM target t
-    WHERE e.id = t.id AND e.status = 'FAILED' AND e.locked_by IS NULL
-    RETURNING e.*
+    FROM target t WHERE e.id = t.id
+    RETURNING e.*, t.status AS from_status, NULL::text AS held_by
   ),
   ev AS (
     INSERT INTO entry_events (entry_id, from_status, to_status, message)
-    SELECT id, 'FAILED', status, CASE WHEN status = 'CREATED' AND $2::text = 'start' THEN 'retried by the user from the start'
-                                      ELSE 'retried by the user from the failed stage' END FROM r
+    SELECT id, from_status, status,
+           CASE WHEN status = 'CREATED' AND ${from} = 'start' THEN 'retried by the user from the start'
+                WHEN from_status = 'CANCELLED' THEN 'retried by the user from the cancelled stage'
+                ELSE 'retried by the user from the failed stage' END
+    FROM r
   ),
   counted AS (
-    INSERT INTO entry_counts (status, delta) SELECT s, d FROM r, LATERAL (VALUES ('FAILED', -1), (r.status, 1)) v(s, d)
-  )
-  SELECT true AS retried, * FROM r
-  UNION ALL
-  SELECT false AS retried, * FROM entries WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM r)`;
+    INSERT INTO entry_counts (status, delta)
+    SELECT s, sum(d) FROM r, LATERAL (VALUES (r.status, 1), (r.from_status, -1)) v(s, d) GROUP BY s
+  )`;
+
+/** Finished entries only; their events go with them (ON DELETE CASCADE). */
+const DELETE_CTES = (pick: string) => `
+  ${TARGET(pick, TERMINAL)},
+  r AS (
+    DELETE FROM entries e USING old WHERE e.id = old.id
+    RETURNING e.*, old.status AS from_status, NULL::text AS held_by
+  ),
+  counted AS (
+    INSERT INTO entry_counts (status, delta) SELECT from_status, -count(*) FROM r GROUP BY from_status
+  )`;
+
+function actionCtes(action: Action, pick: string, from: string): string {
+  switch (action) {
+    case 'cancel':
+      return CANCEL_CTES(pick);
+    case 'retry':
+      return RETRY_CTES(pick, from);
+    case 'delete':
+      return DELETE_CTES(pick);
+  }
+}
+
+/** One entry: the changed row, or nothing when it was absent or not in a status the action applies to. */
+const ONE_SQL = (action: Action) => `
+  WITH pick AS (SELECT $1::text AS id), ${actionCtes(action, 'pick', '$2::text')}
+  SELECT r.* FROM r`;
+/** Only a retry has a `from` ($2); a parameter no statement uses has no type, which Postgres refuses. */
+const paramsFor = (action: Action, first: unknown, from: RetryFrom): unknown[] => (action === 'retry' ? [first, from] : [first]);
+
+/** A batch by ids: how many it changed, and which of them a worker held (their stages must stop). */
+const BATCH_IDS_SQL = (action: Action) => `
+  WITH pick AS (SELECT DISTINCT unnest($1::text[]) AS id), ${actionCtes(action, 'pick', '$2::text')}
+  SELECT (SELECT count(*) FROM r)::int AS affected,
+         (SELECT count(*) FROM pick)::int AS matched,
+         NULL::text AS last,
+         (SELECT coalesce(array_agg(id), '{}') FROM r WHERE held_by IS NOT NULL) AS running`;
+
+/**
+ * A batch by filter: the next `$n` entries matching it after `$k` (keyset over id) up to `$top` (the
+ * newest id when the bulk began, so entries created meanwhile are not swept in). `matched` and
+ * `last` drive the next batch.
+ */
+const BATCH_FILTER_SQL = (action: Action, where: string, k: string, top: string, n: string) => `
+  WITH pick AS MATERIALIZED (
+    SELECT id FROM entries WHERE ${where ? `${where} AND ` : ''}id > ${k} AND id <= ${top} ORDER BY id LIMIT ${n}
+  ), ${actionCtes(action, 'pick', '$1::text')}
+  SELECT (SELECT count(*) FROM r)::int AS affected,
+         (SELECT count(*) FROM pick)::int AS matched,
+         (SELECT max(id) FROM pick) AS last,
+         (SELECT coalesce(array_agg(id), '{}') FROM r WHERE held_by IS NOT NULL) AS running`;
+
+/** Entries one bulk statement touches at most: short enough that a worker's statement waits little behind it. */
+export const BULK_BATCH = 1000;
+
+/** What one bulk batch did. */
+export interface BatchResult {
+  affected: number;
+  /** Named or matched and left alone (wrong status, or gone). */
+  skipped: number;
+  /** Cancelled while a worker held them: their stages must be told to stop. */
+  running: string[];
+}
+
+interface BatchRow {
+  affected: number | string;
+  matched: number | string;
+  last: string | null;
+  running: string[] | null;
+}
+
+/** The wake-up channel carries counts; a payload with this prefix names cancelled entries instead (listener.ts). */
+export const CANCEL_PREFIX = 'cancel:';
+/** NOTIFY refuses payloads of 8,000 bytes or more; ids are ASCII, so characters are bytes. */
+const NOTIFY_PAYLOAD_MAX = 7_900;
+
+function batchResult(row: BatchRow | undefined): { affected: number; matched: number; running: string[] } {
+  return { affected: Number(row?.affected ?? 0), matched: Number(row?.matched ?? 0), running: row?.running ?? [] };
+}
+
+/** Renumbers `$n` placeholders by `by`, so filterSql's text can follow a statement's own parameters. */
+function shiftParams(text: string, by: number): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+}
 
 export interface Store {
   create(id: string, title: string): Promise<Entry>;
@@ -378,10 +505,30 @@ export interface Store {
   counts(): Promise<StatusCounts>;
   get(id: string): Promise<EntryDetail | null>;
   /**
-   * FAILED → the status it failed in (its failed stage runs again, the stages before it do not), or
-   * → CREATED at 0% with `from: 'start'`. null when absent; the entry unchanged when it is not FAILED.
+   * FAILED or CANCELLED → the status it failed or was cancelled in (that stage runs again, the stages
+   * before it do not), or → CREATED at 0% with `from: 'start'`. null when absent; the entry
+   * unchanged when it is in another status.
    */
   retry(id: string, from?: RetryFrom): Promise<{ retried: boolean; entry: Entry } | null>;
+  /**
+   * A waiting or running entry → CANCELLED, its lock dropped. `running`: a worker held it, so its
+   * stage must be told to stop (the caller's in-process event; other processes get a NOTIFY from
+   * here). null when absent; the entry unchanged when it is not active.
+   */
+  cancel(id: string): Promise<{ cancelled: boolean; running: boolean; entry: Entry } | null>;
+  /** Removes a finished entry and its events. null when absent; the entry unchanged when it is active. */
+  delete(id: string): Promise<{ deleted: boolean; entry: Entry } | null>;
+  /**
+   * A bulk action, in batches of at most BULK_BATCH entries, one statement each: the named ids, or
+   * every entry matching the filter (the list's own filter) that existed when it began. The caller
+   * iterates, so it can act on each batch (stop stages, wake workers) and yield between them.
+   */
+  bulk(action: Action, select: { ids: readonly string[] } | { filter: { status?: Status | undefined; search?: string | undefined } }, from?: RetryFrom): AsyncGenerator<BatchResult>;
+  /**
+   * Of the entries a worker lost its write on, those that were cancelled or deleted meanwhile: a
+   * person's doing, not a lock lost to another worker.
+   */
+  cancelledOrGone(ids: readonly string[]): Promise<string[]>;
   /** Folds the counts log into one row per status. */
   compactCounts(): Promise<void>;
   vacuum(): Promise<void>;
@@ -400,9 +547,9 @@ export interface StoreOptions {
 }
 
 /** The store functions each user needs, and no more. */
-export type WorkerStore = Pick<Store, 'claim' | 'claimIds' | 'finishAndClaim' | 'settle' | 'heartbeat' | 'release'>;
+export type WorkerStore = Pick<Store, 'claim' | 'claimIds' | 'finishAndClaim' | 'settle' | 'heartbeat' | 'release' | 'cancelledOrGone'>;
 export type MaintenanceStore = Pick<Store, 'rescueStale' | 'compactCounts' | 'counts' | 'vacuum' | 'analyze'>;
-export type ApiStore = Pick<Store, 'create' | 'list' | 'countMatching' | 'counts' | 'get' | 'retry'>;
+export type ApiStore = Pick<Store, 'create' | 'list' | 'countMatching' | 'counts' | 'get' | 'retry' | 'cancel' | 'delete' | 'bulk'>;
 
 export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
   const channel = options.notifyChannel;
@@ -419,6 +566,34 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
   const notify = async (n: number) => {
     if (channel === undefined || n <= 0) return;
     await sql.query('SELECT pg_notify($1, $2)', [channel, String(n)]).catch(() => undefined);
+  };
+  /**
+   * Tells the processes whose workers hold these entries that they were cancelled: on the wake-up
+   * channel, as `cancel:` and the ids, split to stay under NOTIFY's 8,000-byte payload limit. Best
+   * effort like `notify`: a process that misses it loses its lock at its next heartbeat instead.
+   */
+  const notifyCancel = async (ids: readonly string[]) => {
+    if (channel === undefined || ids.length === 0) return;
+    const payloads: string[] = [];
+    let cur = '';
+    for (const id of ids) {
+      if (cur !== '' && CANCEL_PREFIX.length + cur.length + id.length + 1 > NOTIFY_PAYLOAD_MAX) {
+        payloads.push(cur);
+        cur = '';
+      }
+      cur = cur === '' ? id : `${cur},${id}`;
+    }
+    payloads.push(cur);
+    for (const p of payloads) await sql.query('SELECT pg_notify($1, $2)', [channel, CANCEL_PREFIX + p]).catch(() => undefined);
+  };
+  /** One entry through an action; when it changed nothing, the entry as it is (or null: absent). */
+  const one = async (action: Action, id: string, from: RetryFrom = 'failed-stage') => {
+    const rows = await sql.query<EntryRow & { held_by: string | null }>(ONE_SQL(action), paramsFor(action, id, from));
+    const row = rows[0];
+    if (row) return { changed: true, heldBy: row.held_by, entry: toEntry(row) };
+    const now = await sql.query<EntryRow>(`SELECT * FROM entries WHERE id = $1`, [id]);
+    const cur = now[0];
+    return cur ? { changed: false, heldBy: null, entry: toEntry(cur) } : null;
   };
   return {
     async create(id, title) {
@@ -584,10 +759,69 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     },
 
     async retry(id, from = 'failed-stage') {
-      const rows = await sql.query<EntryRow & { retried: boolean }>(RETRY_SQL, [id, from]);
-      const row = rows[0];
-      if (row?.retried) await notify(1);
-      return row ? { retried: row.retried, entry: toEntry(row) } : null;
+      const res = await one('retry', id, from);
+      if (res?.changed) await notify(1);
+      return res && { retried: res.changed, entry: res.entry };
+    },
+
+    async cancel(id) {
+      const res = await one('cancel', id);
+      if (res?.heldBy) await notifyCancel([id]);
+      return res && { cancelled: res.changed, running: res.heldBy !== null, entry: res.entry };
+    },
+
+    async delete(id) {
+      const res = await one('delete', id);
+      return res && { deleted: res.changed, entry: res.entry };
+    },
+
+    async *bulk(action, select, from = 'failed-stage') {
+      const after = async (r: BatchResult) => {
+        if (action === 'retry') await notify(r.affected);
+        if (action === 'cancel') await notifyCancel(r.running);
+      };
+      if ('ids' in select) {
+        for (let i = 0; i < select.ids.length; i += BULK_BATCH) {
+          const ids = select.ids.slice(i, i + BULK_BATCH);
+          const rows = await sql.query<BatchRow>(BATCH_IDS_SQL(action), paramsFor(action, ids, from));
+          const r = batchResult(rows[0]);
+          // A duplicate id is named twice but changed at most once: it counts as skipped.
+          const res = { ...r, skipped: ids.length - r.affected };
+          await after(res);
+          yield res;
+        }
+        return;
+      }
+      const { where, params } = filterSql(select.filter.status, select.filter.search);
+      // A retry's `from` is $1; the filter's own parameters follow, then the keyset's.
+      const lead = action === 'retry' ? [from] : [];
+      const base = [...lead, ...params];
+      const top = await sql.query<{ top: string | null }>(`SELECT max(id) AS top FROM entries`);
+      const upper = top[0]?.top ?? null;
+      if (upper === null) return;
+      const k = `$${base.length + 1}`;
+      const text = BATCH_FILTER_SQL(action, shiftParams(where.join(' AND '), lead.length), k, `$${base.length + 2}`, `$${base.length + 3}`);
+      let last = '';
+      for (;;) {
+        const rows = await sql.query<BatchRow>(text, [...base, last, upper, BULK_BATCH]);
+        const row = rows[0];
+        const r = batchResult(row);
+        if (r.matched === 0) return;
+        const res = { affected: r.affected, skipped: r.matched - r.affected, running: r.running };
+        await after(res);
+        yield res;
+        if (r.matched < BULK_BATCH || !row?.last) return;
+        last = row.last;
+      }
+    },
+
+    async cancelledOrGone(ids) {
+      if (ids.length === 0) return [];
+      const rows = await sql.query<{ id: string }>(
+        `SELECT i.id FROM unnest($1::text[]) AS i(id) LEFT JOIN entries e ON e.id = i.id WHERE e.id IS NULL OR e.status = 'CANCELLED'`,
+        [ids],
+      );
+      return rows.map((r) => r.id);
     },
 
     async compactCounts() {
