@@ -312,7 +312,7 @@ const RESCUE_SQL = (which: string, note: string) => `
  * locks its targets (in id order, so two such statements never deadlock each other), re-checks
  * their status under that lock, writes the change, its events and the count deltas.
  *
- * `pick` selects the candidate ids; only those in a status the action applies to are touched, the
+ * `ids` is an SQL array of the candidate ids; only those in a status the action applies to are touched, the
  * rest are left alone (the caller counts them as skipped). `FOR UPDATE` rather than SKIP LOCKED: a
  * candidate a worker is writing at this instant waits the few milliseconds of that write and is
  * then judged by the status it moved to (a cancel still catches an entry that moved on a stage; it
@@ -320,20 +320,24 @@ const RESCUE_SQL = (which: string, note: string) => `
  */
 type Action = 'cancel' | 'retry' | 'delete';
 
-const TARGET = (pick: string, statuses: string, extra = '') => `
+// Rows are found by `id = ANY(array)`, an index probe per id, never by a join the planner might
+// answer with a scan of the whole table (a hash join over 100k rows, per batch).
+const TARGET = (ids: string, statuses: string, extra = '') => `
   old AS MATERIALIZED (
     SELECT e.id, e.status, e.locked_by FROM entries e
-    WHERE e.id IN (SELECT id FROM pick) AND e.status IN ${statuses} ${extra}
+    WHERE e.id = ANY(${ids}) AND e.status IN ${statuses} ${extra}
     ORDER BY e.id FOR UPDATE OF e
   )`;
+/** The rows `old` locked, for the write that follows. */
+const LOCKED = `e.id = old.id AND e.id = ANY(ARRAY(SELECT id FROM old))`;
 
 /** Moves to CANCELLED and drops the lock: the worker's late finish is then fenced out (worker.ts). */
-const CANCEL_CTES = (pick: string) => `
-  ${TARGET(pick, ACTIVE)},
+const CANCEL_CTES = (ids: string) => `
+  ${TARGET(ids, ACTIVE)},
   r AS (
     UPDATE entries e SET status = 'CANCELLED', locked_by = NULL, locked_at = NULL, rescue_requested_at = NULL,
                          run_after = NULL, updated_at = now()
-    FROM old WHERE e.id = old.id
+    FROM old WHERE ${LOCKED}
     RETURNING e.*, old.status AS from_status, old.locked_by AS held_by
   ),
   ev AS (
@@ -355,8 +359,8 @@ const CANCEL_CTES = (pick: string) => `
  * changes it). CREATED at 0% when told to start over (`$from` = 'start'), or when no such event names
  * an active status (which only hand-edited data could lack).
  */
-const RETRY_CTES = (pick: string, from: string) => `
-  ${TARGET(pick, `('FAILED', 'CANCELLED')`, 'AND e.locked_by IS NULL')},
+const RETRY_CTES = (ids: string, from: string) => `
+  ${TARGET(ids, `('FAILED', 'CANCELLED')`, 'AND e.locked_by IS NULL')},
   target AS (
     SELECT old.id, old.status,
            CASE WHEN ${from} = 'start' THEN 'CREATED'
@@ -369,7 +373,7 @@ const RETRY_CTES = (pick: string, from: string) => `
     UPDATE entries e SET status = t.resume,
                          progress = CASE WHEN t.resume = 'CREATED' THEN 0 ELSE e.progress END,
                          attempts = 0, error = NULL, result = NULL, run_after = NULL, updated_at = now()
-    FROM target t WHERE e.id = t.id
+    FROM target t WHERE e.id = t.id AND e.id = ANY(ARRAY(SELECT id FROM old))
     RETURNING e.*, t.status AS from_status, NULL::text AS held_by
   ),
   ev AS (
@@ -386,39 +390,39 @@ const RETRY_CTES = (pick: string, from: string) => `
   )`;
 
 /** Finished entries only; their events go with them (ON DELETE CASCADE). */
-const DELETE_CTES = (pick: string) => `
-  ${TARGET(pick, TERMINAL)},
+const DELETE_CTES = (ids: string) => `
+  ${TARGET(ids, TERMINAL)},
   r AS (
-    DELETE FROM entries e USING old WHERE e.id = old.id
+    DELETE FROM entries e USING old WHERE ${LOCKED}
     RETURNING e.*, old.status AS from_status, NULL::text AS held_by
   ),
   counted AS (
     INSERT INTO entry_counts (status, delta) SELECT from_status, -count(*) FROM r GROUP BY from_status
   )`;
 
-function actionCtes(action: Action, pick: string, from: string): string {
+function actionCtes(action: Action, ids: string, from: string): string {
   switch (action) {
     case 'cancel':
-      return CANCEL_CTES(pick);
+      return CANCEL_CTES(ids);
     case 'retry':
-      return RETRY_CTES(pick, from);
+      return RETRY_CTES(ids, from);
     case 'delete':
-      return DELETE_CTES(pick);
+      return DELETE_CTES(ids);
   }
 }
 
 /** One entry: the changed row, or nothing when it was absent or not in a status the action applies to. */
 const ONE_SQL = (action: Action) => `
-  WITH pick AS (SELECT $1::text AS id), ${actionCtes(action, 'pick', '$2::text')}
+  WITH ${actionCtes(action, 'ARRAY[$1::text]', '$2::text')}
   SELECT r.* FROM r`;
 /** Only a retry has a `from` ($2); a parameter no statement uses has no type, which Postgres refuses. */
 const paramsFor = (action: Action, first: unknown, from: RetryFrom): unknown[] => (action === 'retry' ? [first, from] : [first]);
 
 /** A batch by ids: how many it changed, and which of them a worker held (their stages must stop). */
 const BATCH_IDS_SQL = (action: Action) => `
-  WITH pick AS (SELECT DISTINCT unnest($1::text[]) AS id), ${actionCtes(action, 'pick', '$2::text')}
+  WITH ${actionCtes(action, '$1::text[]', '$2::text')}
   SELECT (SELECT count(*) FROM r)::int AS affected,
-         (SELECT count(*) FROM pick)::int AS matched,
+         cardinality($1::text[]) AS matched,
          NULL::text AS last,
          (SELECT coalesce(array_agg(id), '{}') FROM r WHERE held_by IS NOT NULL) AS running`;
 
@@ -430,7 +434,7 @@ const BATCH_IDS_SQL = (action: Action) => `
 const BATCH_FILTER_SQL = (action: Action, where: string, k: string, top: string, n: string) => `
   WITH pick AS MATERIALIZED (
     SELECT id FROM entries WHERE ${where ? `${where} AND ` : ''}id > ${k} AND id <= ${top} ORDER BY id LIMIT ${n}
-  ), ${actionCtes(action, 'pick', '$1::text')}
+  ), ${actionCtes(action, 'ARRAY(SELECT id FROM pick)', '$1::text')}
   SELECT (SELECT count(*) FROM r)::int AS affected,
          (SELECT count(*) FROM pick)::int AS matched,
          (SELECT max(id) FROM pick) AS last,
