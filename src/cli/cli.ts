@@ -12,7 +12,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openCore, type Core } from '../main/core/index';
-import { STATUSES, type Entry, type Envelope } from '../shared/contract';
+import { BULK_ACTIONS, STATUSES, type BulkAction, type Entry, type Envelope } from '../shared/contract';
 import { errorMessage } from '../shared/error-message';
 import { UsageError, intFlag, resolveTarget } from './target';
 
@@ -24,7 +24,14 @@ Commands:
   list [--status S] [--search Q] [--limit N] [--json]
                                   newest first; S is one of ${STATUSES.join(', ')}
   get ID [--json]                 one entry with its history
-  retry ID                        send a FAILED entry back to the start
+  retry ID [--start-over]         a FAILED or CANCELLED entry runs again from the stage it stopped
+                                  in (--start-over: from the first stage, at 0%)
+  cancel ID                       stop a waiting or running entry (it becomes CANCELLED)
+  delete ID                       remove a finished entry (COMPLETED, FAILED, CANCELLED) and its history
+  bulk ACTION (--ids ID,ID,… | [--status S] [--search Q] | --all)
+                                  ACTION is retry, cancel or delete: on the named entries, on every
+                                  entry the list's filter matches, or on all entries; those the
+                                  action does not apply to are counted as skipped
   stats [--json]                  counts per status
 
 Where the queue is: --database-url URL (env ENTRYFLOW_DATABASE_URL), optionally --schema NAME,
@@ -65,7 +72,37 @@ function entryLines(e: Entry): string[][] {
   ];
 }
 
-async function run(core: Core, command: string, args: string[], json: boolean, flags: { status?: string | undefined; search?: string | undefined; limit?: string | undefined }): Promise<string> {
+interface Flags {
+  status?: string | undefined;
+  search?: string | undefined;
+  limit?: string | undefined;
+  ids?: string | undefined;
+  all?: boolean | undefined;
+  'start-over'?: boolean | undefined;
+}
+
+const COMMANDS = ['add', 'list', 'get', 'retry', 'cancel', 'delete', 'bulk', 'stats'];
+
+const PAST: Record<BulkAction, string> = { retry: 'Retried', cancel: 'Cancelled', delete: 'Deleted' };
+/** Why an entry a bulk action named was left alone. */
+const LEFT_ALONE: Record<BulkAction, string> = { retry: 'not FAILED or CANCELLED', cancel: 'not waiting or running', delete: 'not finished' };
+const entries = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;
+
+/** What a bulk command names: ids, a filter, or everything; exactly one, so nothing is swept up by accident. */
+function bulkTarget(flags: Flags): { ids: string[] } | { filter: { status?: Entry['status']; search?: string } } {
+  const byFilter = flags.status !== undefined || flags.search !== undefined;
+  const given = [flags.ids !== undefined, byFilter, flags.all === true].filter(Boolean).length;
+  if (given !== 1) throw new UsageError('bulk needs exactly one of: --ids ID,ID,…, a filter (--status S and/or --search Q), or --all');
+  if (flags.ids !== undefined) return { ids: flags.ids.split(',').map((id) => id.trim()).filter((id) => id !== '') };
+  return {
+    filter: {
+      ...(flags.status !== undefined ? { status: flags.status as Entry['status'] } : {}),
+      ...(flags.search !== undefined ? { search: flags.search } : {}),
+    },
+  };
+}
+
+async function run(core: Core, command: string, args: string[], json: boolean, flags: Flags): Promise<string> {
   const out = (data: unknown, human: () => string) => (json ? `${JSON.stringify(data, null, 2)}\n` : human());
   const one = (what: string) => {
     if (args.length !== 1) throw new UsageError(`${command} takes exactly one ${what}`);
@@ -101,8 +138,24 @@ async function run(core: Core, command: string, args: string[], json: boolean, f
       });
     }
     case 'retry': {
-      const e = unwrap(await core.invoke('entries:retry', { id: one('ID') }));
-      return out(e, () => `${e.id}  ${e.status}  (retried)\n`);
+      const e = unwrap(await core.invoke('entries:retry', { id: one('ID'), ...(flags['start-over'] ? { from: 'start' as const } : {}) }));
+      return out(e, () => `${e.id}  ${e.status}  (retried${flags['start-over'] ? ' from the start' : ''})\n`);
+    }
+    case 'cancel': {
+      const e = unwrap(await core.invoke('entries:cancel', { id: one('ID') }));
+      return out(e, () => `${e.id}  ${e.status}  (cancelled)\n`);
+    }
+    case 'delete': {
+      const d = unwrap(await core.invoke('entries:delete', { id: one('ID') }));
+      return out(d, () => `${d.id}  (deleted)\n`);
+    }
+    case 'bulk': {
+      if (args.length !== 1 || !BULK_ACTIONS.includes(args[0] as BulkAction)) {
+        throw new UsageError(`bulk takes one action: ${BULK_ACTIONS.join(', ')}`);
+      }
+      const action = args[0] as BulkAction;
+      const r = unwrap(await core.invoke('entries:bulk', { action, ...bulkTarget(flags) }));
+      return out(r, () => `${PAST[action]} ${entries(r.affected)}; ${r.skipped.toLocaleString('en-US')} skipped (${LEFT_ALONE[action]}, or gone)\n`);
     }
     case 'stats': {
       if (args.length > 0) throw new UsageError('stats takes no positional arguments');
@@ -130,6 +183,9 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       status: { type: 'string' },
       search: { type: 'string' },
       limit: { type: 'string' },
+      ids: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      'start-over': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'max-attempts': { type: 'string' },
       'stage-timeout': { type: 'string' },
@@ -143,7 +199,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     io.stdout(USAGE);
     return values.help || command === 'help' ? 0 : 2;
   }
-  if (!['add', 'list', 'get', 'retry', 'stats'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const core = await openCore({
     ...resolveTarget(values, env),
     workers: 0,

@@ -254,7 +254,7 @@ describeEachDriver('bad input is refused with an error envelope, stores nothing,
   it('answers retry of a non-FAILED entry with CONFLICT naming its status, and changes nothing', async () => {
     const core = await openDriverCore(driver);
     const entry = await ok(core.invoke('entries:create', { title: 'not failed' }));
-    await expectRejected(core, { name: 'retry CREATED', channel: 'entries:retry', payload: { id: entry.id }, code: 'CONFLICT', message: /is CREATED; only FAILED entries can be retried/ });
+    await expectRejected(core, { name: 'retry CREATED', channel: 'entries:retry', payload: { id: entry.id }, code: 'CONFLICT', message: /is CREATED; only FAILED or CANCELLED entries can be retried/ });
     const detail = await ok(core.invoke('entries:get', { id: entry.id }));
     expect(detail.status).toBe('CREATED');
     expect(detail.updatedAt).toBe(entry.updatedAt);
