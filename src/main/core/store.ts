@@ -361,7 +361,8 @@ const CANCEL_CTES = (ids: string) => `
  */
 const RETRY_CTES = (ids: string, from: string) => `
   ${TARGET(ids, `('FAILED', 'CANCELLED')`, 'AND e.locked_by IS NULL')},
-  target AS (
+  -- Materialized: inlined, the planner evaluates the event lookup once per use of \`resume\`.
+  target AS MATERIALIZED (
     SELECT old.id, old.status,
            CASE WHEN ${from} = 'start' THEN 'CREATED'
                 ELSE COALESCE((SELECT ev.from_status FROM entry_events ev
