@@ -7,7 +7,12 @@
  *   An entry in STAGE_k has finished stage k and waits for stage k+1.
  *   any non-terminal ─worker (last attempt failed)─▶ FAILED ─user (retry)─▶ the status it failed in
  *   (or CREATED at 0%, when the user asks to start over)
+ *   any non-terminal, waiting or running ─user (cancel)─▶ CANCELLED ─user (retry)─▶ the status it
+ *   was cancelled in (or CREATED at 0%); the cancel drops the lock, so the stage's late finish is
+ *   fenced out, and the stage is aborted (api.ts event in-process, NOTIFY across processes)
+ *   COMPLETED, FAILED, CANCELLED ─user (delete)─▶ gone, with its events (FK cascade)
  *   a failed attempt that may be retried keeps its status, with `run_after` pushed back (backoff).
+ *   Bulk retry/cancel/delete are the same statements over batches of BULK_BATCH ids.
  *   Locks: a claim sets locked_by/locked_at (worker); advance/fail/release clear them (that worker,
  *   fenced by locked_by). Who may take a lock over depends on the driver:
  *   - exclusive (embedded): nobody, ever, by time. At open every lock is a leftover of the previous
@@ -28,14 +33,15 @@
  * Wake-ups (shared server only): after a statement that made entries claimable — create, a finish
  * that moved entries to a next stage, retry, release, rescue — the store sends `pg_notify` on the
  * wake-up channel, so idle loops in other processes claim them now rather than at their next idle
- * poll. The payload is how many became claimable. It is a follow-up statement on purpose, not a CTE
+ * poll. The payload is how many became claimable; after a cancel of held entries it is
+ * `cancel:` and their ids instead, so the process running one aborts its stage (listener.ts). It is a follow-up statement on purpose, not a CTE
  * of the write: a transaction that NOTIFYs holds a database-wide lock through its commit, which
  * serialises the writes' WAL flushes, while a NOTIFY-only transaction writes no WAL (see
  * ARCHITECTURE.md, "Wake-ups"). Sent after the commit, so a woken loop always sees the rows. The
  * embedded engine has one process and sends none.
  *
  * Counts: every statement that changes a status appends its per-status deltas to entry_counts in
- * the same statement (create, finishAndClaim, retry — the only three). Not triggers: they would
+ * the same statement (create, finishAndClaim, rescue, retry, cancel, delete). Not triggers: they would
  * tax every statement, claims included (see ARCHITECTURE.md, "Data").
  */
 import type { Entry, EntryDetail, EntryEvent, RetryFrom, Status, StatusCounts } from '../../shared/contract';
