@@ -20,7 +20,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openCore, type Core, type CoreOptions } from '../src/main/core/index';
 import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
-import type { BulkAction } from '../src/shared/contract';
+import type { BulkAction, RequestOf } from '../src/shared/contract';
 
 const { values } = parseArgs({
   options: {
@@ -134,7 +134,8 @@ async function timed(core: Core, action: BulkAction, payload: { ids: string[] } 
   const onTransition = () => marks.push(performance.now());
   core.events.on('transition', onTransition);
   const start = performance.now();
-  const r = await core.invoke('entries:bulk', { action, ...payload });
+  const request: RequestOf<'entries:bulk'> = { action, ...payload };
+  const r = await core.invoke('entries:bulk', request);
   const end = performance.now();
   core.events.off('transition', onTransition);
   if (!r.ok) throw new Error(`${action}: ${r.error.code}: ${r.error.message}`);
