@@ -158,7 +158,10 @@ export function searchTerm(search: string): string {
  */
 const SEARCH_TEXT = `(id || chr(31) || title || chr(31) || coalesce(error, '') || chr(31) || coalesce(result, ''))`;
 
-function filterSql(status: Status | undefined, search: string | undefined): { where: string[]; params: unknown[] } {
+/** The same text, spelled so that the planner cannot use the trigram index for it (BATCH_FILTER_SQL). */
+const SEARCH_TEXT_UNINDEXED = `(${SEARCH_TEXT} || '')`;
+
+function filterSql(status: Status | undefined, search: string | undefined, searchText = SEARCH_TEXT): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (status !== undefined) {
@@ -171,7 +174,7 @@ function filterSql(status: Status | undefined, search: string | undefined): { wh
     const p = `$${params.length}`;
     // '!' rather than a backslash: a backslash literal reads differently under
     // standard_conforming_strings = off, which a shared server may have.
-    where.push(`${SEARCH_TEXT} ILIKE ${p} ESCAPE '!'`);
+    where.push(`${searchText} ILIKE ${p} ESCAPE '!'`);
   }
   return { where, params };
 }
@@ -338,8 +341,8 @@ const TARGET = (ids: string, statuses: string, extra = '') => `
 const LOCKED = `e.id = old.id AND e.id = ANY(ARRAY(SELECT id FROM old))`;
 
 /** Moves to CANCELLED and drops the lock: the worker's late finish is then fenced out (worker.ts). */
-const CANCEL_CTES = (ids: string) => `
-  ${TARGET(ids, ACTIVE)},
+const CANCEL_CTES = (ids: string, extra: string) => `
+  ${TARGET(ids, ACTIVE, extra)},
   r AS (
     UPDATE entries e SET status = 'CANCELLED', locked_by = NULL, locked_at = NULL, rescue_requested_at = NULL,
                          run_after = NULL, updated_at = now()
@@ -365,8 +368,8 @@ const CANCEL_CTES = (ids: string) => `
  * changes it). CREATED at 0% when told to start over (`$from` = 'start'), or when no such event names
  * an active status (which only hand-edited data could lack).
  */
-const RETRY_CTES = (ids: string, from: string) => `
-  ${TARGET(ids, `('FAILED', 'CANCELLED')`, 'AND e.locked_by IS NULL')},
+const RETRY_CTES = (ids: string, from: string, extra: string) => `
+  ${TARGET(ids, `('FAILED', 'CANCELLED')`, `AND e.locked_by IS NULL ${extra}`)},
   -- Materialized: inlined, the planner evaluates the event lookup once per use of \`resume\`.
   target AS MATERIALIZED (
     SELECT old.id, old.status,
@@ -397,8 +400,8 @@ const RETRY_CTES = (ids: string, from: string) => `
   )`;
 
 /** Finished entries only; their events go with them (ON DELETE CASCADE). */
-const DELETE_CTES = (ids: string) => `
-  ${TARGET(ids, TERMINAL)},
+const DELETE_CTES = (ids: string, extra: string) => `
+  ${TARGET(ids, TERMINAL, extra)},
   r AS (
     DELETE FROM entries e USING old WHERE ${LOCKED}
     RETURNING e.*, old.status AS from_status, NULL::text AS held_by
@@ -407,14 +410,15 @@ const DELETE_CTES = (ids: string) => `
     INSERT INTO entry_counts (status, delta) SELECT from_status, -count(*) FROM r GROUP BY from_status
   )`;
 
-function actionCtes(action: Action, ids: string, from: string): string {
+/** `extra`: more conditions on the targets, checked under their lock (a bulk's filter). */
+function actionCtes(action: Action, ids: string, from: string, extra = ''): string {
   switch (action) {
     case 'cancel':
-      return CANCEL_CTES(ids);
+      return CANCEL_CTES(ids, extra);
     case 'retry':
-      return RETRY_CTES(ids, from);
+      return RETRY_CTES(ids, from, extra);
     case 'delete':
-      return DELETE_CTES(ids);
+      return DELETE_CTES(ids, extra);
   }
 }
 
@@ -434,16 +438,22 @@ const BATCH_IDS_SQL = (action: Action) => `
          (SELECT coalesce(array_agg(id), '{}') FROM r WHERE held_by IS NOT NULL) AS running`;
 
 /**
- * A batch by filter: the next `$n` entries matching it after `$k` (keyset over id) up to `$top` (the
- * newest id when the bulk began, so entries created meanwhile are not swept in). `matched` and
- * `last` drive the next batch.
+ * A batch by filter: walks the next `$n` entries after `$k` by keyset over id (through the status
+ * index when the filter has a status, else the primary key) up to `$top` (the newest id when the bulk
+ * began, so entries created meanwhile are not swept in), and acts on those of them that match the
+ * whole filter, checked under their lock. `scanned` and `last` drive the next batch.
+ *
+ * The search is tested row by row on the walked entries, deliberately not through the trigram
+ * index (`match` spells the expression differently): a bitmap of every match, rebuilt per batch,
+ * would make a bulk over n matches cost n²; the walk costs one pass over the table.
  */
-const BATCH_FILTER_SQL = (action: Action, where: string, k: string, top: string, n: string) => `
+const BATCH_FILTER_SQL = (action: Action, walk: string, match: string, k: string, top: string, n: string) => `
   WITH pick AS MATERIALIZED (
-    SELECT id FROM entries WHERE ${where ? `${where} AND ` : ''}id > ${k} AND id <= ${top} ORDER BY id LIMIT ${n}
-  ), ${actionCtes(action, 'ARRAY(SELECT id FROM pick)', '$1::text')}
+    SELECT id FROM entries WHERE ${walk ? `${walk} AND ` : ''}id > ${k} AND id <= ${top} ORDER BY id LIMIT ${n}
+  ), ${actionCtes(action, 'ARRAY(SELECT id FROM pick)', '$1::text', match ? `AND ${match}` : '')}
   SELECT (SELECT count(*) FROM r)::int AS affected,
-         (SELECT count(*) FROM pick)::int AS matched,
+         (SELECT count(*) FROM entries WHERE id = ANY(ARRAY(SELECT id FROM pick)) ${match ? `AND ${match}` : ''})::int AS matched,
+         (SELECT count(*) FROM pick)::int AS scanned,
          (SELECT max(id) FROM pick) AS last,
          (SELECT coalesce(array_agg(id), '{}') FROM r WHERE held_by IS NOT NULL) AS running`;
 
@@ -462,6 +472,7 @@ export interface BatchResult {
 interface BatchRow {
   affected: number | string;
   matched: number | string;
+  scanned?: number | string;
   last: string | null;
   running: string[] | null;
 }
@@ -803,25 +814,30 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
         }
         return;
       }
-      const { where, params } = filterSql(select.filter.status, select.filter.search);
+      const { status, search } = select.filter;
+      // Both use the same parameters: the status (if any) is always the first.
+      const { where, params } = filterSql(status, search, SEARCH_TEXT_UNINDEXED);
+      const walk = filterSql(status, undefined).where;
       // A retry's `from` is $1; the filter's own parameters follow, then the keyset's.
       const lead = action === 'retry' ? [from] : [];
       const base = [...lead, ...params];
       const top = await sql.query<{ top: string | null }>(`SELECT max(id) AS top FROM entries`);
       const upper = top[0]?.top ?? null;
       if (upper === null) return;
-      const k = `$${base.length + 1}`;
-      const text = BATCH_FILTER_SQL(action, shiftParams(where.join(' AND '), lead.length), k, `$${base.length + 2}`, `$${base.length + 3}`);
+      const shift = (w: string[]) => shiftParams(w.join(' AND '), lead.length);
+      const n = base.length;
+      const text = BATCH_FILTER_SQL(action, shift(walk), shift(where), `$${n + 1}`, `$${n + 2}`, `$${n + 3}`);
       let last = '';
       for (;;) {
         const rows = await sql.query<BatchRow>(text, [...base, last, upper, BULK_BATCH]);
         const row = rows[0];
         const r = batchResult(row);
-        if (r.matched === 0) return;
+        const scanned = Number(row?.scanned ?? 0);
+        // Yielded even when nothing in it matched: the caller pauses between batches either way.
         const res = { affected: r.affected, skipped: r.matched - r.affected, running: r.running };
         await after(res);
         yield res;
-        if (r.matched < BULK_BATCH || !row?.last) return;
+        if (scanned < BULK_BATCH || !row?.last) return;
         last = row.last;
       }
     },
