@@ -337,8 +337,13 @@ const TARGET = (ids: string, statuses: string, extra = '') => `
     WHERE e.id = ANY(${ids}) AND e.status IN ${statuses} ${extra}
     ORDER BY e.id FOR UPDATE OF e
   )`;
-/** The rows `old` locked, for the write that follows. */
-const LOCKED = `e.id = old.id AND e.id = ANY(ARRAY(SELECT id FROM old))`;
+/**
+ * The write touches exactly the rows `old` locked, found by id (no join: a join's plan follows the
+ * planner's guess of how many rows `old` holds, and a wrong guess made one batch a nested loop of
+ * 1,000 × 1,000). Nobody can change a row we hold the lock on, so every row of `old` is written:
+ * the events and count deltas are taken from `old`, which knows each row's status before.
+ */
+const LOCKED = `e.id = ANY(ARRAY(SELECT id FROM old))`;
 
 /** Moves to CANCELLED and drops the lock: the worker's late finish is then fenced out (worker.ts). */
 const CANCEL_CTES = (ids: string, extra: string) => `
@@ -346,68 +351,70 @@ const CANCEL_CTES = (ids: string, extra: string) => `
   r AS (
     UPDATE entries e SET status = 'CANCELLED', locked_by = NULL, locked_at = NULL, rescue_requested_at = NULL,
                          run_after = NULL, updated_at = now()
-    FROM old WHERE ${LOCKED}
-    RETURNING e.*, old.status AS from_status, old.locked_by AS held_by
+    WHERE ${LOCKED}
+    RETURNING e.*
   ),
   ev AS (
     INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message)
-    SELECT id, from_status, 'CANCELLED', held_by,
-           CASE WHEN held_by IS NULL THEN 'cancelled by a person while it waited'
+    SELECT id, status, 'CANCELLED', locked_by,
+           CASE WHEN locked_by IS NULL THEN 'cancelled by a person while it waited'
                 ELSE 'cancelled by a person while its stage ran' END
-    FROM r
+    FROM old
   ),
   counted AS (
     INSERT INTO entry_counts (status, delta)
-    SELECT s, sum(d) FROM r, LATERAL (VALUES ('CANCELLED', 1), (r.from_status, -1)) v(s, d) GROUP BY s
+    SELECT s, sum(d) FROM old, LATERAL (VALUES ('CANCELLED', 1), (old.status, -1)) v(s, d) GROUP BY s
   )`;
+
+/** The status a retry resumes at (see RETRY_CTES), for the row `e` (its status before the retry). */
+const RESUME = (from: string) => `
+  CASE WHEN ${from} = 'start' THEN 'CREATED'
+       ELSE COALESCE((SELECT ev.from_status FROM entry_events ev
+                      WHERE ev.entry_id = e.id AND ev.to_status = e.status AND ev.from_status IN ${ACTIVE}
+                      ORDER BY ev.id DESC LIMIT 1), 'CREATED') END`;
 
 /**
  * FAILED or CANCELLED → the status it was in when it failed or was cancelled (the stages it had
  * finished; the stage that was running runs again, the ones before it do not), read from the event
  * that moved it there. Its progress is still that status's progress (neither a failure nor a cancel
  * changes it). CREATED at 0% when told to start over (`$from` = 'start'), or when no such event names
- * an active status (which only hand-edited data could lack).
+ * an active status (which only hand-edited data could lack). The UPDATE and `target` (for events and
+ * counts) each look the status up, from the same locked rows, so they agree.
  */
 const RETRY_CTES = (ids: string, from: string, extra: string) => `
   ${TARGET(ids, `('FAILED', 'CANCELLED')`, `AND e.locked_by IS NULL ${extra}`)},
-  -- Materialized: inlined, the planner evaluates the event lookup once per use of \`resume\`.
   target AS MATERIALIZED (
-    SELECT old.id, old.status,
-           CASE WHEN ${from} = 'start' THEN 'CREATED'
-                ELSE COALESCE((SELECT ev.from_status FROM entry_events ev
-                               WHERE ev.entry_id = old.id AND ev.to_status = old.status AND ev.from_status IN ${ACTIVE}
-                               ORDER BY ev.id DESC LIMIT 1), 'CREATED') END AS resume
-    FROM old
+    SELECT e.id, e.status AS from_status, ${RESUME(from)} AS resume FROM old e
   ),
   r AS (
-    UPDATE entries e SET status = t.resume,
-                         progress = CASE WHEN t.resume = 'CREATED' THEN 0 ELSE e.progress END,
+    UPDATE entries e SET (status, progress) = (SELECT x.resume, CASE WHEN x.resume = 'CREATED' THEN 0 ELSE e.progress END
+                                               FROM (SELECT ${RESUME(from)} AS resume) x),
                          attempts = 0, error = NULL, result = NULL, run_after = NULL, updated_at = now()
-    FROM target t WHERE e.id = t.id AND e.id = ANY(ARRAY(SELECT id FROM old))
-    RETURNING e.*, t.status AS from_status, NULL::text AS held_by
+    WHERE ${LOCKED}
+    RETURNING e.*
   ),
   ev AS (
     INSERT INTO entry_events (entry_id, from_status, to_status, message)
-    SELECT id, from_status, status,
-           CASE WHEN status = 'CREATED' AND ${from} = 'start' THEN 'retried by the user from the start'
+    SELECT id, from_status, resume,
+           CASE WHEN resume = 'CREATED' AND ${from} = 'start' THEN 'retried by the user from the start'
                 WHEN from_status = 'CANCELLED' THEN 'retried by the user from the cancelled stage'
                 ELSE 'retried by the user from the failed stage' END
-    FROM r
+    FROM target
   ),
   counted AS (
     INSERT INTO entry_counts (status, delta)
-    SELECT s, sum(d) FROM r, LATERAL (VALUES (r.status, 1), (r.from_status, -1)) v(s, d) GROUP BY s
+    SELECT s, sum(d) FROM target, LATERAL (VALUES (target.resume, 1), (target.from_status, -1)) v(s, d) GROUP BY s
   )`;
 
 /** Finished entries only; their events go with them (ON DELETE CASCADE). */
 const DELETE_CTES = (ids: string, extra: string) => `
   ${TARGET(ids, TERMINAL, extra)},
   r AS (
-    DELETE FROM entries e USING old WHERE ${LOCKED}
-    RETURNING e.*, old.status AS from_status, NULL::text AS held_by
+    DELETE FROM entries e WHERE ${LOCKED}
+    RETURNING e.*
   ),
   counted AS (
-    INSERT INTO entry_counts (status, delta) SELECT from_status, -count(*) FROM r GROUP BY from_status
+    INSERT INTO entry_counts (status, delta) SELECT status, -count(*) FROM old GROUP BY status
   )`;
 
 /** `extra`: more conditions on the targets, checked under their lock (a bulk's filter). */
@@ -425,7 +432,7 @@ function actionCtes(action: Action, ids: string, from: string, extra = ''): stri
 /** One entry: the changed row, or nothing when it was absent or not in a status the action applies to. */
 const ONE_SQL = (action: Action) => `
   WITH ${actionCtes(action, 'ARRAY[$1::text]', '$2::text')}
-  SELECT r.* FROM r`;
+  SELECT r.*, (SELECT locked_by FROM old) AS held_by FROM r`;
 /** Only a retry has a `from` ($2); a parameter no statement uses has no type, which Postgres refuses. */
 const paramsFor = (action: Action, first: unknown, from: RetryFrom): unknown[] => (action === 'retry' ? [first, from] : [first]);
 
@@ -435,7 +442,7 @@ const BATCH_IDS_SQL = (action: Action) => `
   SELECT (SELECT count(*) FROM r)::int AS affected,
          cardinality($1::text[]) AS matched,
          NULL::text AS last,
-         (SELECT coalesce(array_agg(id), '{}') FROM r WHERE held_by IS NOT NULL) AS running`;
+         (SELECT coalesce(array_agg(id), '{}') FROM old WHERE locked_by IS NOT NULL) AS running`;
 
 /**
  * A batch by filter: walks the next `$n` entries after `$k` by keyset over id (through the status
@@ -455,7 +462,7 @@ const BATCH_FILTER_SQL = (action: Action, walk: string, match: string, k: string
          (SELECT count(*) FROM entries WHERE id = ANY(ARRAY(SELECT id FROM pick)) ${match ? `AND ${match}` : ''})::int AS matched,
          (SELECT count(*) FROM pick)::int AS scanned,
          (SELECT max(id) FROM pick) AS last,
-         (SELECT coalesce(array_agg(id), '{}') FROM r WHERE held_by IS NOT NULL) AS running`;
+         (SELECT coalesce(array_agg(id), '{}') FROM old WHERE locked_by IS NOT NULL) AS running`;
 
 /** Entries one bulk statement touches at most: short enough that a worker's statement waits little behind it. */
 export const BULK_BATCH = 1000;
