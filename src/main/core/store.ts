@@ -464,8 +464,13 @@ const BATCH_FILTER_SQL = (action: Action, walk: string, match: string, k: string
          (SELECT max(id) FROM pick) AS last,
          (SELECT coalesce(array_agg(id), '{}') FROM old WHERE locked_by IS NOT NULL) AS running`;
 
-/** Entries one bulk statement touches at most: short enough that a worker's statement waits little behind it. */
+/**
+ * Entries one bulk statement touches at most: short enough that a worker's statement waits little
+ * behind it. Half that on PGlite, which runs one statement at a time, so the pool waits for a whole
+ * batch; a server runs the workers' statements beside it.
+ */
 export const BULK_BATCH = 1000;
+const bulkBatch = (kind: SqlClient['kind']) => (kind === 'pglite' ? BULK_BATCH / 2 : BULK_BATCH);
 
 /** What one bulk batch did. */
 export interface BatchResult {
@@ -805,13 +810,14 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     },
 
     async *bulk(action, select, from = 'failed-stage') {
+      const size = bulkBatch(sql.kind);
       const after = async (r: BatchResult) => {
         if (action === 'retry') await notify(r.affected);
         if (action === 'cancel') await notifyCancel(r.running);
       };
       if ('ids' in select) {
-        for (let i = 0; i < select.ids.length; i += BULK_BATCH) {
-          const ids = select.ids.slice(i, i + BULK_BATCH);
+        for (let i = 0; i < select.ids.length; i += size) {
+          const ids = select.ids.slice(i, i + size);
           const rows = await sql.query<BatchRow>(BATCH_IDS_SQL(action), paramsFor(action, ids, from));
           const r = batchResult(rows[0]);
           // A duplicate id is named twice but changed at most once: it counts as skipped.
@@ -836,7 +842,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       const text = BATCH_FILTER_SQL(action, shift(walk), shift(where), `$${n + 1}`, `$${n + 2}`, `$${n + 3}`);
       let last = '';
       for (;;) {
-        const rows = await sql.query<BatchRow>(text, [...base, last, upper, BULK_BATCH]);
+        const rows = await sql.query<BatchRow>(text, [...base, last, upper, size]);
         const row = rows[0];
         const r = batchResult(row);
         const scanned = Number(row?.scanned ?? 0);
@@ -844,7 +850,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
         const res = { affected: r.affected, skipped: r.matched - r.affected, running: r.running };
         await after(res);
         yield res;
-        if (scanned < BULK_BATCH || !row?.last) return;
+        if (scanned < size || !row?.last) return;
         last = row.last;
       }
     },
