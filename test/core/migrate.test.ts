@@ -147,7 +147,7 @@ describe('upgrading a v0000 data dir', () => {
       const e = await ok(core.invoke('entries:get', { id: failed?.id ?? '' }));
       return e.status === 'COMPLETED' && e.lockedBy === null;
     }, 'the retried entry to complete');
-    expect((await ok(core.invoke('entries:list', {}))).counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: total, FAILED: 0 });
+    expect((await ok(core.invoke('entries:list', {}))).counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: total, FAILED: 0, CANCELLED: 0 });
   });
 
   it('opening an already-migrated data dir again is a no-op that keeps data and counts', async () => {
