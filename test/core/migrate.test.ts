@@ -87,7 +87,7 @@ describe('upgrading a v0000 data dir', () => {
     await expectFixtureIntact(core);
 
     const expected = fixtureCounts();
-    expect(expected).toEqual({ CREATED: 2, STAGE_1: 1, STAGE_2: 1, COMPLETED: 2, FAILED: 1 });
+    expect(expected).toEqual({ CREATED: 2, STAGE_1: 1, STAGE_2: 1, COMPLETED: 2, FAILED: 1, CANCELLED: 0 });
     const page = await ok(core.invoke('entries:list', {}));
     expect(page.counts).toEqual(expected);
     expect(page.items.map((e) => e.id)).toEqual(FIXTURE_ENTRIES.map((e) => e.id).reverse());
@@ -126,7 +126,7 @@ describe('upgrading a v0000 data dir', () => {
       const page = await ok(core.invoke('entries:list', {}));
       return page.counts.COMPLETED === total - 1 && page.items.every((e) => e.lockedBy === null) ? page : undefined;
     }, 'the fixture’s unfinished entries to complete');
-    expect(done.counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: total - 1, FAILED: 1 });
+    expect(done.counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: total - 1, FAILED: 1, CANCELLED: 0 });
 
     for (const f of active) {
       const e = await ok(core.invoke('entries:get', { id: f.id }));
