@@ -14,7 +14,7 @@ import { resolve as resolvePath } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { CoreError, openCore, type Core } from '../main/core/index';
-import { EXPORT_FORMATS, STATUSES, type Entry, type Envelope, type ExportFormat, type QueueState } from '../shared/contract';
+import { BULK_ACTIONS, EXPORT_FORMATS, STATUSES, type BulkAction, type Entry, type Envelope, type ExportFormat, type QueueState } from '../shared/contract';
 import { errorMessage } from '../shared/error-message';
 import { UsageError, intFlag, resolveTarget } from './target';
 
@@ -26,7 +26,14 @@ Commands:
   list [--status S] [--search Q] [--limit N] [--json]
                                   newest first; S is one of ${STATUSES.join(', ')}
   get ID [--json]                 one entry with its history
-  retry ID                        send a FAILED entry back to the start
+  retry ID [--start-over]         a FAILED or CANCELLED entry runs again from the stage it stopped
+                                  in (--start-over: from the first stage, at 0%)
+  cancel ID                       stop a waiting or running entry (it becomes CANCELLED)
+  delete ID                       remove a finished entry (COMPLETED, FAILED, CANCELLED) and its history
+  bulk ACTION (--ids ID,ID,… | [--status S] [--search Q] | --all)
+                                  ACTION is retry, cancel or delete: on the named entries, on every
+                                  entry the list's filter matches, or on all entries; those the
+                                  action does not apply to are counted as skipped
   stats [--json]                  counts per status
   pause                           workers everywhere claim nothing (running stages finish); stored
   resume                          workers claim again
@@ -113,6 +120,9 @@ interface Flags {
   limit?: string | undefined;
   format?: string | undefined;
   out?: string | undefined;
+  ids?: string | undefined;
+  all?: boolean | undefined;
+  'start-over'?: boolean | undefined;
 }
 
 /** The filter flags as the contract takes them; it validates them, so its messages reach the user. */
@@ -128,6 +138,28 @@ function formatOf(flags: Flags): ExportFormat {
   if (format === undefined) throw new UsageError(`export needs --format (${EXPORT_FORMATS.join(' or ')})`);
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${EXPORT_FORMATS.join(' or ')}, got ${JSON.stringify(format)}`);
   return format as ExportFormat;
+}
+
+
+const COMMANDS = ['add', 'list', 'get', 'retry', 'cancel', 'delete', 'bulk', 'stats', 'pause', 'resume', 'settings', 'export'];
+
+const PAST: Record<BulkAction, string> = { retry: 'Retried', cancel: 'Cancelled', delete: 'Deleted' };
+/** Why an entry a bulk action named was left alone. */
+const LEFT_ALONE: Record<BulkAction, string> = { retry: 'not FAILED or CANCELLED', cancel: 'not waiting or running', delete: 'not finished' };
+const entries = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;
+
+/** What a bulk command names: ids, a filter, or everything; exactly one, so nothing is swept up by accident. */
+function bulkTarget(flags: Flags): { ids: string[] } | { filter: { status?: Entry['status']; search?: string } } {
+  const byFilter = flags.status !== undefined || flags.search !== undefined;
+  const given = [flags.ids !== undefined, byFilter, flags.all === true].filter(Boolean).length;
+  if (given !== 1) throw new UsageError('bulk needs exactly one of: --ids ID,ID,…, a filter (--status S and/or --search Q), or --all');
+  if (flags.ids !== undefined) return { ids: flags.ids.split(',').map((id) => id.trim()).filter((id) => id !== '') };
+  return {
+    filter: {
+      ...(flags.status !== undefined ? { status: flags.status as Entry['status'] } : {}),
+      ...(flags.search !== undefined ? { search: flags.search } : {}),
+    },
+  };
 }
 
 async function run(core: Core, command: string, args: string[], json: boolean, flags: Flags & SettingsFlags): Promise<string> {
@@ -160,8 +192,24 @@ async function run(core: Core, command: string, args: string[], json: boolean, f
       });
     }
     case 'retry': {
-      const e = unwrap(await core.invoke('entries:retry', { id: one('ID') }));
-      return out(e, () => `${e.id}  ${e.status}  (retried)\n`);
+      const e = unwrap(await core.invoke('entries:retry', { id: one('ID'), ...(flags['start-over'] ? { from: 'start' as const } : {}) }));
+      return out(e, () => `${e.id}  ${e.status}  (retried${flags['start-over'] ? ' from the start' : ''})\n`);
+    }
+    case 'cancel': {
+      const e = unwrap(await core.invoke('entries:cancel', { id: one('ID') }));
+      return out(e, () => `${e.id}  ${e.status}  (cancelled)\n`);
+    }
+    case 'delete': {
+      const d = unwrap(await core.invoke('entries:delete', { id: one('ID') }));
+      return out(d, () => `${d.id}  (deleted)\n`);
+    }
+    case 'bulk': {
+      if (args.length !== 1 || !BULK_ACTIONS.includes(args[0] as BulkAction)) {
+        throw new UsageError(`bulk takes one action: ${BULK_ACTIONS.join(', ')}`);
+      }
+      const action = args[0] as BulkAction;
+      const r = unwrap(await core.invoke('entries:bulk', { action, ...bulkTarget(flags) }));
+      return out(r, () => `${PAST[action]} ${entries(r.affected)}; ${r.skipped.toLocaleString('en-US')} skipped (${LEFT_ALONE[action]}, or gone)\n`);
     }
     case 'stats': {
       if (args.length > 0) throw new UsageError('stats takes no positional arguments');
@@ -222,6 +270,9 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       limit: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string', short: 'o' },
+      ids: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      'start-over': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'max-attempts': { type: 'string' },
       'stage-timeout': { type: 'string' },
@@ -239,7 +290,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     io.stdout(USAGE);
     return values.help || command === 'help' ? 0 : 2;
   }
-  if (!['add', 'list', 'get', 'retry', 'stats', 'pause', 'resume', 'settings', 'export'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const exporting = command === 'export';
   if (exporting) {
     if (args.length > 0) throw new UsageError('export takes no positional arguments');

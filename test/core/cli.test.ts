@@ -94,8 +94,55 @@ function roundTrip(name: string, target: () => Target) {
     expect([missing.code, missing.stderr.trim()]).toEqual([1, 'NOT_FOUND: No entry with id no-such-id.']);
     const conflict = await cli(t, 'retry', id);
     expect(conflict.code).toBe(1);
-    expect(conflict.stderr).toMatch(/^CONFLICT: .*only FAILED entries can be retried/);
+    expect(conflict.stderr).toMatch(/^CONFLICT: .*only FAILED or CANCELLED entries can be retried/);
   }, 120_000);
+
+  it(`cancel / delete / bulk / retry --start-over, and CANCELLED in list and stats (${name})`, async () => {
+    const t = target();
+    const ids: string[] = [];
+    for (const title of ['one', 'two', 'three', 'four']) ids.push(((await cli(t, 'add', title)).stdout.split(' ')[0]) as string);
+    const [a, b, c, d] = ids as [string, string, string, string];
+
+    const cancelled = await cli(t, 'cancel', a);
+    expect([cancelled.code, cancelled.stdout]).toEqual([0, `${a}  CANCELLED  (cancelled)`]);
+    expect((await json<Entry>(t, 'cancel', b)).status).toBe('CANCELLED');
+    const again = await cli(t, 'cancel', a);
+    expect([again.code, again.stderr.trim()]).toEqual([1, `CONFLICT: Entry ${a} is already CANCELLED.`]);
+    const stats = await json<Stats>(t, 'stats');
+    expect(stats.counts).toMatchObject({ CREATED: 2, CANCELLED: 2 });
+    expect((await cli(t, 'stats')).stdout).toMatch(/^CANCELLED +2$/m);
+    expect((await json<EntryPage>(t, 'list', '--status', 'CANCELLED')).items.map((e) => e.id).sort()).toEqual([a, b].sort());
+    expect((await cli(t, 'list')).stdout).toContain('CANCELLED 2');
+
+    const over = await json<Entry>(t, 'retry', a, '--start-over');
+    expect([over.status, over.progress]).toEqual(['CREATED', 0]);
+    expect((await cli(t, 'retry', b)).stdout).toBe(`${b}  CREATED  (retried)`);
+
+    const refused = await cli(t, 'delete', c);
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(/^CONFLICT: .*cancel it first/)]);
+    await cli(t, 'cancel', c);
+    expect((await cli(t, 'delete', c)).stdout).toBe(`${c}  (deleted)`);
+    const gone = await cli(t, 'get', c);
+    expect([gone.code, gone.stderr.trim()]).toEqual([1, `NOT_FOUND: No entry with id ${c}.`]);
+
+    const byIds = await cli(t, 'bulk', 'cancel', '--ids', `${a},${b},${c}`);
+    expect([byIds.code, byIds.stdout]).toEqual([0, 'Cancelled 2 entries; 1 skipped (not waiting or running, or gone)']);
+    expect(await json(t, 'bulk', 'retry', '--status', 'CANCELLED', '--search', 'tw')).toEqual({ affected: 1, skipped: 0 });
+    expect((await cli(t, 'bulk', 'cancel', '--all')).stdout).toBe('Cancelled 2 entries; 1 skipped (not waiting or running, or gone)');
+    expect((await cli(t, 'bulk', 'delete', '--all')).stdout).toBe('Deleted 3 entries; 0 skipped (not finished, or gone)');
+    expect((await json<Stats>(t, 'stats')).total).toBe(0);
+    expect(d).toMatch(/^[0-9a-f-]{36}$/);
+
+    const vague = await cli(t, 'bulk', 'delete');
+    expect([vague.code, vague.stderr.split('\n')[0]]).toEqual([2, 'error: bulk needs exactly one of: --ids ID,ID,…, a filter (--status S and/or --search Q), or --all']);
+    const both = await cli(t, 'bulk', 'delete', '--all', '--status', 'FAILED');
+    expect(both.code).toBe(2);
+    const badAction = await cli(t, 'bulk', 'archive', '--all');
+    expect([badAction.code, badAction.stderr.split('\n')[0]]).toEqual([2, 'error: bulk takes one action: retry, cancel, delete']);
+    const badStatus = await cli(t, 'bulk', 'retry', '--status', 'DONE');
+    expect([badStatus.code, badStatus.stderr]).toEqual([1, expect.stringMatching(/^INVALID_INPUT: filter.status: status must be one of/)]);
+    // Each call opens the data folder afresh (seconds on a loaded machine, embedded), hence the long limit.
+  }, 300_000);
 }
 
 describe('CLI', () => {

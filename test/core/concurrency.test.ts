@@ -50,6 +50,6 @@ describeEachDriver('16 workers × 500 entries, stage delay 0', (driver) => {
       expect(detail.events.map((e) => `${e.from}→${e.to}`)).toEqual(['null→CREATED', 'CREATED→STAGE_1', 'STAGE_1→STAGE_2', 'STAGE_2→COMPLETED']);
     }
     const stats = await ok(reopened.invoke('entries:stats', {}));
-    expect(stats.counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: N, FAILED: 0 });
+    expect(stats.counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: N, FAILED: 0, CANCELLED: 0 });
   });
 });

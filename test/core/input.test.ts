@@ -146,7 +146,7 @@ const listCases: Bad[] = [
   { name: 'cursor and from', channel: 'entries:list', payload: { cursor: Buffer.from(JSON.stringify({ v: 1, id: 'abc' })).toString('base64url'), from: 'abc' }, code: 'INVALID_INPUT', message: /pass cursor or from, not both/ },
 ];
 
-function idCases(channel: 'entries:get' | 'entries:retry'): Bad[] {
+function idCases(channel: 'entries:get' | 'entries:retry' | 'entries:cancel' | 'entries:delete'): Bad[] {
   return [
     { name: `${channel} undefined payload`, channel, payload: undefined, code: 'INVALID_INPUT', message: /expected object/ },
     ...nonObjects.map(([name, payload]): Bad => ({ name: `${channel} payload ${name}`, channel, payload, code: 'INVALID_INPUT', message: /expected object/ })),
@@ -175,6 +175,21 @@ function idCases(channel: 'entries:get' | 'entries:retry'): Bad[] {
   ];
 }
 
+const bulkCases: Bad[] = [
+  { name: 'bulk undefined payload', channel: 'entries:bulk', payload: undefined, code: 'INVALID_INPUT', message: /expected object/ },
+  { name: 'bulk no action', channel: 'entries:bulk', payload: { ids: [ABSENT_ID] }, code: 'INVALID_INPUT', message: /action must be one of retry, cancel, delete/ },
+  { name: 'bulk unknown action', channel: 'entries:bulk', payload: { action: 'purge', ids: [ABSENT_ID] }, code: 'INVALID_INPUT', message: /action must be one of/ },
+  { name: 'bulk neither ids nor filter', channel: 'entries:bulk', payload: { action: 'delete' }, code: 'INVALID_INPUT', message: /pass ids or filter, exactly one/ },
+  { name: 'bulk both ids and filter', channel: 'entries:bulk', payload: { action: 'delete', ids: [ABSENT_ID], filter: {} }, code: 'INVALID_INPUT', message: /pass ids or filter, exactly one/ },
+  { name: 'bulk empty ids', channel: 'entries:bulk', payload: { action: 'retry', ids: [] }, code: 'INVALID_INPUT', message: /ids must name at least one entry/ },
+  { name: 'bulk too many ids', channel: 'entries:bulk', payload: { action: 'retry', ids: Array.from({ length: 10_001 }, () => ABSENT_ID) }, code: 'INVALID_INPUT', message: /at most 10000 entries; select by filter instead/ },
+  { name: 'bulk SQL in an id', channel: 'entries:bulk', payload: { action: 'cancel', ids: ["' OR 1=1 --"] }, code: 'INVALID_INPUT', message: /id has an invalid format/ },
+  { name: 'bulk ids not a list', channel: 'entries:bulk', payload: { action: 'cancel', ids: ABSENT_ID }, code: 'INVALID_INPUT', message: /ids must be a list of ids/ },
+  { name: 'bulk bad status', channel: 'entries:bulk', payload: { action: 'cancel', filter: { status: 'DONE' } }, code: 'INVALID_INPUT', message: /status must be one of/ },
+  { name: 'bulk 5 MB search', channel: 'entries:bulk', payload: { action: 'delete', filter: { search: FIVE_MB } }, code: 'INVALID_INPUT', message: /search must be at most 200/ },
+  { name: 'bulk filter extra key', channel: 'entries:bulk', payload: { action: 'delete', filter: { title: 'x' } }, code: 'INVALID_INPUT', message: /unknown field: title/ },
+];
+
 const statsCases: Bad[] = [
   ...nonObjects.map(([name, payload]): Bad => ({ name: `payload ${name}`, channel: 'entries:stats', payload, code: 'INVALID_INPUT', message: /expected object/ })),
   { name: 'extra key', channel: 'entries:stats', payload: { reset: true }, code: 'INVALID_INPUT', message: /unknown field: reset/ },
@@ -192,7 +207,7 @@ const statsCases: Bad[] = [
 ];
 
 const channelCases: Bad[] = [
-  { name: 'unknown channel', channel: 'entries:delete', payload: {}, code: 'UNKNOWN_CHANNEL', message: /Unknown channel "entries:delete"/ },
+  { name: 'unknown channel', channel: 'entries:purge', payload: {}, code: 'UNKNOWN_CHANNEL', message: /Unknown channel "entries:purge"/ },
   { name: 'empty channel', channel: '', payload: {}, code: 'UNKNOWN_CHANNEL', message: /Unknown channel ""/ },
   { name: 'very long channel', channel: `entries:${FIVE_MB}`, payload: {}, code: 'UNKNOWN_CHANNEL', message: /Unknown channel "entries:x{72}"\./ },
   { name: 'prefixed IPC name', channel: 'entryflow:entries:list', payload: {}, code: 'UNKNOWN_CHANNEL', message: /Unknown channel "entryflow:entries:list"/ },
@@ -213,6 +228,9 @@ describeEachDriver('bad input is refused with an error envelope, stores nothing,
     ['entries:list', listCases],
     ['entries:get', idCases('entries:get')],
     ['entries:retry', idCases('entries:retry')],
+    ['entries:cancel', idCases('entries:cancel')],
+    ['entries:delete', idCases('entries:delete')],
+    ['entries:bulk', bulkCases],
     ['entries:stats', statsCases],
     ['unknown channels', channelCases],
   ];
@@ -237,7 +255,7 @@ describeEachDriver('bad input is refused with an error envelope, stores nothing,
   }
 
   it('covers every channel of the contract', () => {
-    const covered = new Set([...createCases, ...listCases, ...idCases('entries:get'), ...idCases('entries:retry'), ...statsCases].map((c) => c.channel));
+    const covered = new Set([...createCases, ...listCases, ...idCases('entries:get'), ...idCases('entries:retry'), ...idCases('entries:cancel'), ...idCases('entries:delete'), ...bulkCases, ...statsCases].map((c) => c.channel));
     expect([...covered].sort()).toEqual([...CHANNELS].sort());
   });
 
@@ -254,7 +272,7 @@ describeEachDriver('bad input is refused with an error envelope, stores nothing,
   it('answers retry of a non-FAILED entry with CONFLICT naming its status, and changes nothing', async () => {
     const core = await openDriverCore(driver);
     const entry = await ok(core.invoke('entries:create', { title: 'not failed' }));
-    await expectRejected(core, { name: 'retry CREATED', channel: 'entries:retry', payload: { id: entry.id }, code: 'CONFLICT', message: /is CREATED; only FAILED entries can be retried/ });
+    await expectRejected(core, { name: 'retry CREATED', channel: 'entries:retry', payload: { id: entry.id }, code: 'CONFLICT', message: /is CREATED; only FAILED or CANCELLED entries can be retried/ });
     const detail = await ok(core.invoke('entries:get', { id: entry.id }));
     expect(detail.status).toBe('CREATED');
     expect(detail.updatedAt).toBe(entry.updatedAt);

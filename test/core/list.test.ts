@@ -109,7 +109,7 @@ describeEachDriver('entries:list', (driver) => {
     expect(seen).toEqual(newestFirst);
     for (let i = 1; i < seen.length; i++) expect((seen[i - 1] as string) > (seen[i] as string)).toBe(true);
     // Every page reports the whole table's counts.
-    for (const p of pages) expect(p.counts).toEqual({ CREATED: 253, STAGE_1: 0, STAGE_2: 0, COMPLETED: 0, FAILED: 0 });
+    for (const p of pages) expect(p.counts).toEqual({ CREATED: 253, STAGE_1: 0, STAGE_2: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 });
   });
 
   it('ends with nextCursor null exactly when the last item is reached, also on an exact multiple', async () => {
@@ -125,7 +125,7 @@ describeEachDriver('entries:list', (driver) => {
     expect(await ok(empty.invoke('entries:list', {}))).toEqual({
       items: [],
       nextCursor: null,
-      counts: { CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: 0, FAILED: 0 },
+      counts: { CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 },
       matched: null,
     });
   });

@@ -18,7 +18,7 @@ describe('maintenance on the embedded engine (no autovacuum)', () => {
     await waitFor(async () => (await ok(core.invoke('entries:list', { limit: 1 }))).counts.COMPLETED === n || undefined, 'completion', 90_000);
     const stats = await ok(core.invoke('entries:stats', {}));
     expect(stats.total).toBe(n);
-    expect(stats.counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: n, FAILED: 0 });
+    expect(stats.counts).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: n, FAILED: 0, CANCELLED: 0 });
   });
 
   it('does not vacuum for creates alone: inserts leave no dead rows (a burst of creates once vacuumed every 1,000)', async () => {

@@ -47,11 +47,11 @@ describeEachDriver('entries:retry', (driver) => {
     expect(detail.events.filter((ev) => ev.from === 'FAILED')).toEqual([
       expect.objectContaining({ from: 'FAILED', to: 'STAGE_1', message: 'retried by the user from the failed stage' }),
     ]);
-    expect(await counts(idle)).toEqual({ CREATED: 0, STAGE_1: 1, STAGE_2: 0, COMPLETED: 0, FAILED: 0 });
+    expect(await counts(idle)).toEqual({ CREATED: 0, STAGE_1: 1, STAGE_2: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 });
 
     // A second retry finds it no longer FAILED and changes nothing.
     expect(await idle.invoke('entries:retry', { id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    expect(await counts(idle)).toEqual({ CREATED: 0, STAGE_1: 1, STAGE_2: 0, COMPLETED: 0, FAILED: 0 });
+    expect(await counts(idle)).toEqual({ CREATED: 0, STAGE_1: 1, STAGE_2: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 });
 
     await idle.close();
     state.broken = false;
@@ -62,7 +62,7 @@ describeEachDriver('entries:retry', (driver) => {
     }, 'completion after the retry');
     expect(done.progress).toBe(100);
     expect(state.runs).toEqual([1, 2, 1]);
-    expect(await counts(running)).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: 1, FAILED: 0 });
+    expect(await counts(running)).toEqual({ CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: 1, FAILED: 0, CANCELLED: 0 });
   });
 
   it("from: 'start' starts over at CREATED and 0%, and stage 1 runs again", async () => {
@@ -71,7 +71,7 @@ describeEachDriver('entries:retry', (driver) => {
     expect(retried).toMatchObject({ status: 'CREATED', progress: 0, attempts: 0, error: null });
     const detail = await ok(idle.invoke('entries:get', { id }));
     expect(detail.events.at(-1)).toMatchObject({ from: 'FAILED', to: 'CREATED', message: 'retried by the user from the start' });
-    expect(await counts(idle)).toEqual({ CREATED: 1, STAGE_1: 0, STAGE_2: 0, COMPLETED: 0, FAILED: 0 });
+    expect(await counts(idle)).toEqual({ CREATED: 1, STAGE_1: 0, STAGE_2: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 });
     await idle.close();
     state.broken = false;
     const running = await idle.reopen({ workers: 1, pipeline: pipeline(state) });

@@ -14,6 +14,7 @@ import {
   type Envelope,
   type ErrorCode,
   type ResponseOf,
+  type Status,
 } from '../../shared/contract';
 import { encodeCursor, decodeCursor } from './cursor';
 import { CoreError, classifyDbError, errorMessage } from './errors';
@@ -43,8 +44,8 @@ export interface ApiDeps {
   store: ApiStore;
   events: CoreEventEmitter;
   logger: Logger;
-  /** Tells idle workers (in this process) that there is new work. */
-  wake(): void;
+  /** Tells up to `n` idle workers (in this process) that there is new work. */
+  wake(n?: number): void;
   /** The operator's settings and the throughput rollups (queue-control.ts). */
   queue: Pick<QueueControl, 'refresh' | 'update' | 'throughput'>;
   stats(): { workers: number; maxAttempts: number; lostLocks: number; failedAttempts: number; transitions: number };
@@ -86,7 +87,18 @@ function describeZodError(err: z.ZodError): string {
   return `${where}: ${issue.message}`;
 }
 
-const notBuilt = (): Promise<never> => Promise.reject(new CoreError('INTERNAL', 'not built yet'));
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function cancelConflict(id: string, status: Status): string {
+  switch (status) {
+    case 'CANCELLED':
+      return `Entry ${id} is already CANCELLED.`;
+    case 'FAILED':
+      return `Entry ${id} is FAILED: it is not running, so there is nothing to cancel. Retry it or delete it.`;
+    default:
+      return `Entry ${id} is ${status}: it has finished, so there is nothing to cancel.`;
+  }
+}
 
 export function createApi(deps: ApiDeps) {
   const { store } = deps;
@@ -118,19 +130,46 @@ export function createApi(deps: ApiDeps) {
     async 'entries:retry'({ id, from }) {
       const res = await store.retry(id, from);
       if (!res) throw new CoreError('NOT_FOUND', `No entry with id ${id}.`);
-      if (!res.retried) throw new CoreError('CONFLICT', `Entry ${id} is ${res.entry.status}; only FAILED entries can be retried.`);
+      if (!res.retried) throw new CoreError('CONFLICT', `Entry ${id} is ${res.entry.status}; only FAILED or CANCELLED entries can be retried.`);
       deps.wake();
       return res.entry;
+    },
+    async 'entries:cancel'({ id }) {
+      const res = await store.cancel(id);
+      if (!res) throw new CoreError('NOT_FOUND', `No entry with id ${id}.`);
+      if (!res.cancelled) throw new CoreError('CONFLICT', cancelConflict(id, res.entry.status));
+      if (res.running) deps.events.emit('cancelled', { ids: [id] });
+      return res.entry;
+    },
+    async 'entries:delete'({ id }) {
+      const res = await store.delete(id);
+      if (!res) throw new CoreError('NOT_FOUND', `No entry with id ${id}.`);
+      if (!res.deleted) {
+        throw new CoreError('CONFLICT', `Entry ${id} is ${res.entry.status} and still has work to do; cancel it first, then delete it.`);
+      }
+      return { id };
+    },
+    async 'entries:bulk'({ action, ids, filter }) {
+      const total = { affected: 0, skipped: 0 };
+      const select = ids !== undefined ? { ids } : { filter: filter ?? {} };
+      let first = true;
+      for await (const batch of store.bulk(action, select)) {
+        // Between batches, not before the first: each batch is a short statement, and this lets the
+        // workers' statements (queued behind it on PGlite, which runs one at a time) go first.
+        if (!first) await yieldToEventLoop();
+        first = false;
+        total.affected += batch.affected;
+        total.skipped += batch.skipped;
+        if (batch.running.length > 0) deps.events.emit('cancelled', { ids: batch.running });
+        if (action === 'retry' && batch.affected > 0) deps.wake(batch.affected);
+      }
+      return total;
     },
     async 'entries:stats'() {
       const counts = await store.counts();
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       return { counts, total, ...deps.stats() };
     },
-    // TODO(console): each handler below is built by the operator-console work before this branch lands.
-    'entries:cancel': notBuilt,
-    'entries:delete': notBuilt,
-    'entries:bulk': notBuilt,
     async 'entries:export'({ format, filter }) {
       const choose = deps.chooseExportPath;
       if (choose === undefined) {

@@ -22,6 +22,11 @@ export interface CoreEventMap {
    * own events above. The app turns all of these into change notices (src/main/change-notices.ts).
    */
   changed: [{ entries: boolean; queue: boolean }];
+  /**
+   * Entries were cancelled while a worker held them: the worker running one (in this process) aborts
+   * its stage. Other processes learn of it by NOTIFY (listener.ts).
+   */
+  cancelled: [{ ids: string[] }];
 }
 
 export type CoreEventEmitter = EventEmitter<CoreEventMap>;

@@ -178,7 +178,12 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
   // Before the pool starts: a pause stored by an earlier run holds from the first claim on.
   await queue.refresh();
   // Only a process with loops needs to hear about new work; an API-only core (the CLI) sends, never listens.
-  const listener = driver.listen && opts.workers > 0 ? new WakeupListener(driver.listen.config, driver.listen.channel, waker, logger) : null;
+  const listener =
+    driver.listen && opts.workers > 0
+      ? new WakeupListener(driver.listen.config, driver.listen.channel, waker, logger, (ids) => pool.cancel(ids))
+      : null;
+  // A cancel made through this process's API stops the stage at once; other processes hear the NOTIFY.
+  events.on('cancelled', ({ ids }) => pool.cancel(ids));
   const maintenance = new Maintenance({
     store,
     events,
@@ -195,7 +200,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     store,
     events,
     logger,
-    wake: () => waker.wake(),
+    wake: (n) => waker.wake(n),
     queue,
     stats: () => ({ workers: pool.size, maxAttempts: opts.maxAttempts, ...counters }),
     chooseExportPath: opts.chooseExportPath,

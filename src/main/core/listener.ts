@@ -1,6 +1,9 @@
 /**
  * Cross-process wake-up on a shared server: one dedicated connection LISTENs on the wake-up channel
  * and wakes this process's idle loops when another process (or this one) made entries claimable.
+ * The same channel carries cancels (`cancel:id,id,…`, store.ts): the loops of this process that run
+ * one of those entries abort its stage. A process from before cancels existed reads such a payload
+ * as a plain wake-up, which is harmless.
  *
  * The idle timer stays the backstop: a notification lost while the connection was down costs at
  * most one idle poll, and after every reconnect all loops are woken once to look for what was missed.
@@ -9,6 +12,7 @@ import pg from 'pg';
 import { errorMessage } from './errors';
 import type { Logger } from './logger';
 import { quoteIdent } from './sql-client';
+import { CANCEL_PREFIX } from './store';
 import type { Waker } from './waker';
 
 /** First pause before reconnecting; doubles per failure up to RECONNECT_MAX_MS. */
@@ -38,6 +42,8 @@ export class WakeupListener {
     private readonly channel: string,
     private readonly waker: Waker,
     private readonly logger: Logger,
+    /** Entries another process (or this one) cancelled. */
+    private readonly onCancel: (ids: string[]) => void = () => undefined,
   ) {}
 
   /** Resolves once the first LISTEN is in place (or the first attempt failed and a retry is scheduled). */
@@ -63,6 +69,10 @@ export class WakeupListener {
     client.on('end', () => lost());
     client.on('notification', (msg) => {
       if (msg.channel !== this.channel) return;
+      if (msg.payload?.startsWith(CANCEL_PREFIX)) {
+        this.onCancel(msg.payload.slice(CANCEL_PREFIX.length).split(',').filter((id) => id !== ''));
+        return;
+      }
       const n = Number(msg.payload);
       this.waker.wake(Number.isInteger(n) && n > 0 ? Math.min(n, WAKE_MAX) : 1);
     });

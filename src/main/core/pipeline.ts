@@ -16,7 +16,7 @@ export interface StageContext {
    * STAGE_k (COMPLETED for the last). An entry in STAGE_k has finished stage k and waits for stage k+1.
    */
   stageNumber: number;
-  /** Aborted when the lock is lost, the stage runs past stageTimeoutMs, or the app shuts down past its grace period. */
+  /** Aborted when the lock is lost, the stage runs past stageTimeoutMs, a person cancels the entry, or the app shuts down past its grace period. */
   signal: AbortSignal;
 }
 

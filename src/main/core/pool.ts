@@ -27,6 +27,9 @@ export class WorkerPool {
   private started = false;
   private paused = false;
   private nextNumber = 1;
+  /** Loops retired by a shrink whose last stage may still run: a cancel must reach them too. */
+  private readonly retired = new Set<WorkerLoop>();
+  private readonly runs = new Map<WorkerLoop, Promise<void>>();
   /** The crash suspects' solo run (start); loops started later wait for it like the first ones. */
   private alone: Promise<void> = Promise.resolve();
 
@@ -70,7 +73,14 @@ export class WorkerPool {
     this.started = true;
     const first = this.members[0];
     this.alone = first && suspects.length > 0 ? first.loop.runAlone(suspects) : Promise.resolve();
-    this.running = this.members.map((m) => this.alone.then(() => m.loop.run()));
+    this.running = this.members.map((m) => this.runOf(m.loop));
+  }
+
+  private runOf(loop: WorkerLoop): Promise<void> {
+    const run = this.alone.then(() => loop.run());
+    this.runs.set(loop, run);
+    void run.finally(() => this.runs.delete(loop)).catch(() => undefined);
+    return run;
   }
 
   /** Paused: no loop claims; resumed: idle loops look for work at once. */
@@ -86,12 +96,25 @@ export class WorkerPool {
     while (this.members.length < size) {
       const m = this.member();
       this.members.push(m);
-      if (this.started) this.running.push(this.alone.then(() => m.loop.run()));
+      if (this.started) this.running.push(this.runOf(m.loop));
     }
     const retiring = this.members.splice(size);
-    for (const m of retiring) m.retire.abort();
+    for (const m of retiring) {
+      m.retire.abort();
+      this.retired.add(m.loop);
+      // Dropped once its run ends (at once if it never started), so the set stays small.
+      const done = this.runs.get(m.loop);
+      if (done === undefined) this.retired.delete(m.loop);
+      else void done.then(() => this.retired.delete(m.loop));
+    }
     // A retiring loop may be asleep waiting for work: wake it so it sees its stop now.
     if (retiring.length > 0) this.deps.waker.wakeAll();
+  }
+
+  /** Aborts the stages of these entries wherever a loop of this pool runs them (a person cancelled them). */
+  cancel(ids: readonly string[]): void {
+    for (const m of this.members) m.loop.cancel(ids);
+    for (const loop of this.retired) loop.cancel(ids);
   }
 
   stop(graceMs: number): Promise<void> {

@@ -7,7 +7,12 @@
  *   An entry in STAGE_k has finished stage k and waits for stage k+1.
  *   any non-terminal ─worker (last attempt failed)─▶ FAILED ─user (retry)─▶ the status it failed in
  *   (or CREATED at 0%, when the user asks to start over)
+ *   any non-terminal, waiting or running ─user (cancel)─▶ CANCELLED ─user (retry)─▶ the status it
+ *   was cancelled in (or CREATED at 0%); the cancel drops the lock, so the stage's late finish is
+ *   fenced out, and the stage is aborted (api.ts event in-process, NOTIFY across processes)
+ *   COMPLETED, FAILED, CANCELLED ─user (delete)─▶ gone, with its events (FK cascade)
  *   a failed attempt that may be retried keeps its status, with `run_after` pushed back (backoff).
+ *   Bulk retry/cancel/delete are the same statements over batches of BULK_BATCH ids.
  *   Locks: a claim sets locked_by/locked_at (worker); advance/fail/release clear them (that worker,
  *   fenced by locked_by). Who may take a lock over depends on the driver:
  *   - exclusive (embedded): nobody, ever, by time. At open every lock is a leftover of the previous
@@ -28,15 +33,16 @@
  * Wake-ups (shared server only): after a statement that made entries claimable — create, a finish
  * that moved entries to a next stage, retry, release, rescue — the store sends `pg_notify` on the
  * wake-up channel, so idle loops in other processes claim them now rather than at their next idle
- * poll. The payload is how many became claimable. It is a follow-up statement on purpose, not a CTE
+ * poll. The payload is how many became claimable; after a cancel of held entries it is
+ * `cancel:` and their ids instead, so the process running one aborts its stage (listener.ts). It is a follow-up statement on purpose, not a CTE
  * of the write: a transaction that NOTIFYs holds a database-wide lock through its commit, which
  * serialises the writes' WAL flushes, while a NOTIFY-only transaction writes no WAL (see
  * ARCHITECTURE.md, "Wake-ups"). Sent after the commit, so a woken loop always sees the rows. The
  * embedded engine has one process and sends none.
  *
  * Counts: every statement that changes a status appends its per-status deltas to entry_counts in
- * the same statement (create, finishAndClaim, retry, and retention's pruneFinished, which appends
- * negative deltas for what it deletes). Not triggers: they would
+ * the same statement (create, finishAndClaim, rescue, retry, cancel, delete, and retention's
+ * pruneFinished, which appends negative deltas for what it deletes). Not triggers: they would
  * tax every statement, claims included (see ARCHITECTURE.md, "Data").
  */
 import type { Entry, EntryDetail, EntryEvent, RetryFrom, Status, StatusCounts } from '../../shared/contract';
@@ -45,6 +51,7 @@ import { DEFAULTS } from './options';
 import type { SqlClient } from './sql-client';
 
 const ACTIVE = `('CREATED', 'STAGE_1', 'STAGE_2')`;
+const TERMINAL = `('COMPLETED', 'FAILED', 'CANCELLED')`;
 const ACTIVE_STATUSES: ReadonlySet<Status> = new Set(['CREATED', 'STAGE_1', 'STAGE_2']);
 
 /** What a worker reports for one claimed entry after running its stage. */
@@ -152,7 +159,11 @@ export function searchTerm(search: string): string {
 /** An entry's columns as the API shows them: not search_text, which only doubles the bytes read. */
 const ENTRY_COLUMNS = 'id, title, status, progress, result, error, attempts, run_after, locked_by, locked_at, created_at, updated_at';
 
-function filterSql(status: Status | undefined, search: string | undefined): { where: string[]; params: unknown[] } {
+/** The searched column (schema.ts), and the same spelled so that the planner cannot use its trigram index (BATCH_FILTER_SQL). */
+const SEARCH_TEXT = 'search_text';
+const SEARCH_TEXT_UNINDEXED = `(search_text || '')`;
+
+function filterSql(status: Status | undefined, search: string | undefined, searchText = SEARCH_TEXT): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (status !== undefined) {
@@ -167,7 +178,7 @@ function filterSql(status: Status | undefined, search: string | undefined): { wh
     // the same collation gives ILIKE's meaning at LIKE's price. '!' rather than a backslash: a
     // backslash literal reads differently under standard_conforming_strings = off, which a shared
     // server may have.
-    where.push(`search_text LIKE lower(${p}) ESCAPE '!'`);
+    where.push(`${searchText} LIKE lower(${p}) ESCAPE '!'`);
   }
   return { where, params };
 }
@@ -315,40 +326,191 @@ const RESCUE_SQL = (which: string, note: string) => `
   SELECT id, status FROM r`;
 
 /**
- * Retry in one statement. The status to resume is the FAILED event's from_status: the status the
- * entry was in when its stage failed, i.e. the stages it had finished. Its progress is still the
- * progress of that status (a failure keeps it). CREATED at 0% when told to start over, or when no
- * FAILED event names an active status (which only hand-edited data could lack).
- * The UPDATE re-checks status and lock, so a concurrent retry or claim cannot both win.
+ * Cancel, retry and delete, for one entry or a bounded batch (bulk). Each is one statement that
+ * locks its targets (in id order, so two such statements never deadlock each other), re-checks
+ * their status under that lock, writes the change, its events and the count deltas.
+ *
+ * `ids` is an SQL array of the candidate ids; only those in a status the action applies to are touched, the
+ * rest are left alone (the caller counts them as skipped). `FOR UPDATE` rather than SKIP LOCKED: a
+ * candidate a worker is writing at this instant waits the few milliseconds of that write and is
+ * then judged by the status it moved to (a cancel still catches an entry that moved on a stage; it
+ * misses one that just COMPLETED, which is right).
  */
-const RETRY_SQL = `
-  WITH target AS (
-    SELECT e.id,
-           CASE WHEN $2::text = 'start' THEN 'CREATED'
-                ELSE COALESCE((SELECT ev.from_status FROM entry_events ev
-                               WHERE ev.entry_id = e.id AND ev.to_status = 'FAILED' AND ev.from_status IN ${ACTIVE}
-                               ORDER BY ev.id DESC LIMIT 1), 'CREATED') END AS resume
-    FROM entries e WHERE e.id = $1
+type Action = 'cancel' | 'retry' | 'delete';
+
+// Rows are found by `id = ANY(array)`, an index probe per id, never by a join the planner might
+// answer with a scan of the whole table (a hash join over 100k rows, per batch).
+const TARGET = (ids: string, statuses: string, extra = '') => `
+  old AS MATERIALIZED (
+    SELECT e.id, e.status, e.locked_by FROM entries e
+    WHERE e.id = ANY(${ids}) AND e.status IN ${statuses} ${extra}
+    ORDER BY e.id FOR UPDATE OF e
+  )`;
+/**
+ * The write touches exactly the rows `old` locked, found by id (no join: a join's plan follows the
+ * planner's guess of how many rows `old` holds, and a wrong guess made one batch a nested loop of
+ * 1,000 × 1,000). Nobody can change a row we hold the lock on, so every row of `old` is written:
+ * the events and count deltas are taken from `old`, which knows each row's status before.
+ */
+const LOCKED = `e.id = ANY(ARRAY(SELECT id FROM old))`;
+
+/** Moves to CANCELLED and drops the lock: the worker's late finish is then fenced out (worker.ts). */
+const CANCEL_CTES = (ids: string, extra: string) => `
+  ${TARGET(ids, ACTIVE, extra)},
+  r AS (
+    UPDATE entries e SET status = 'CANCELLED', locked_by = NULL, locked_at = NULL, rescue_requested_at = NULL,
+                         run_after = NULL, updated_at = now()
+    WHERE ${LOCKED}
+    RETURNING e.*
+  ),
+  ev AS (
+    INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message)
+    SELECT id, status, 'CANCELLED', locked_by,
+           CASE WHEN locked_by IS NULL THEN 'cancelled by a person while it waited'
+                ELSE 'cancelled by a person while its stage ran' END
+    FROM old
+  ),
+  counted AS (
+    INSERT INTO entry_counts (status, delta)
+    SELECT s, sum(d) FROM old, LATERAL (VALUES ('CANCELLED', 1), (old.status, -1)) v(s, d) GROUP BY s
+  )`;
+
+/** The status a retry resumes at (see RETRY_CTES), for the row `e` (its status before the retry). */
+const RESUME = (from: string) => `
+  CASE WHEN ${from} = 'start' THEN 'CREATED'
+       ELSE COALESCE((SELECT ev.from_status FROM entry_events ev
+                      WHERE ev.entry_id = e.id AND ev.to_status = e.status AND ev.from_status IN ${ACTIVE}
+                      ORDER BY ev.id DESC LIMIT 1), 'CREATED') END`;
+
+/**
+ * FAILED or CANCELLED → the status it was in when it failed or was cancelled (the stages it had
+ * finished; the stage that was running runs again, the ones before it do not), read from the event
+ * that moved it there. Its progress is still that status's progress (neither a failure nor a cancel
+ * changes it). CREATED at 0% when told to start over (`$from` = 'start'), or when no such event names
+ * an active status (which only hand-edited data could lack). The UPDATE and `target` (for events and
+ * counts) each look the status up, from the same locked rows, so they agree.
+ */
+const RETRY_CTES = (ids: string, from: string, extra: string) => `
+  ${TARGET(ids, `('FAILED', 'CANCELLED')`, `AND e.locked_by IS NULL ${extra}`)},
+  target AS MATERIALIZED (
+    SELECT e.id, e.status AS from_status, ${RESUME(from)} AS resume FROM old e
   ),
   r AS (
-    UPDATE entries e SET status = t.resume,
-                         progress = CASE WHEN t.resume = 'CREATED' THEN 0 ELSE e.progress END,
+    UPDATE entries e SET (status, progress) = (SELECT x.resume, CASE WHEN x.resume = 'CREATED' THEN 0 ELSE e.progress END
+                                               FROM (SELECT ${RESUME(from)} AS resume) x),
                          attempts = 0, error = NULL, result = NULL, run_after = NULL, updated_at = now()
-    FROM target t
-    WHERE e.id = t.id AND e.status = 'FAILED' AND e.locked_by IS NULL
+    WHERE ${LOCKED}
     RETURNING e.*
   ),
   ev AS (
     INSERT INTO entry_events (entry_id, from_status, to_status, message)
-    SELECT id, 'FAILED', status, CASE WHEN status = 'CREATED' AND $2::text = 'start' THEN 'retried by the user from the start'
-                                      ELSE 'retried by the user from the failed stage' END FROM r
+    SELECT id, from_status, resume,
+           CASE WHEN resume = 'CREATED' AND ${from} = 'start' THEN 'retried by the user from the start'
+                WHEN from_status = 'CANCELLED' THEN 'retried by the user from the cancelled stage'
+                ELSE 'retried by the user from the failed stage' END
+    FROM target
   ),
   counted AS (
-    INSERT INTO entry_counts (status, delta) SELECT s, d FROM r, LATERAL (VALUES ('FAILED', -1), (r.status, 1)) v(s, d)
-  )
-  SELECT true AS retried, * FROM r
-  UNION ALL
-  SELECT false AS retried, * FROM entries WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM r)`;
+    INSERT INTO entry_counts (status, delta)
+    SELECT s, sum(d) FROM target, LATERAL (VALUES (target.resume, 1), (target.from_status, -1)) v(s, d) GROUP BY s
+  )`;
+
+/** Finished entries only; their events go with them (ON DELETE CASCADE). */
+const DELETE_CTES = (ids: string, extra: string) => `
+  ${TARGET(ids, TERMINAL, extra)},
+  r AS (
+    DELETE FROM entries e WHERE ${LOCKED}
+    RETURNING e.*
+  ),
+  counted AS (
+    INSERT INTO entry_counts (status, delta) SELECT status, -count(*) FROM old GROUP BY status
+  )`;
+
+/** `extra`: more conditions on the targets, checked under their lock (a bulk's filter). */
+function actionCtes(action: Action, ids: string, from: string, extra = ''): string {
+  switch (action) {
+    case 'cancel':
+      return CANCEL_CTES(ids, extra);
+    case 'retry':
+      return RETRY_CTES(ids, from, extra);
+    case 'delete':
+      return DELETE_CTES(ids, extra);
+  }
+}
+
+/** One entry: the changed row, or nothing when it was absent or not in a status the action applies to. */
+const ONE_SQL = (action: Action) => `
+  WITH ${actionCtes(action, 'ARRAY[$1::text]', '$2::text')}
+  SELECT r.*, (SELECT locked_by FROM old) AS held_by FROM r`;
+/** Only a retry has a `from` ($2); a parameter no statement uses has no type, which Postgres refuses. */
+const paramsFor = (action: Action, first: unknown, from: RetryFrom): unknown[] => (action === 'retry' ? [first, from] : [first]);
+
+/** A batch by ids: how many it changed, and which of them a worker held (their stages must stop). */
+const BATCH_IDS_SQL = (action: Action) => `
+  WITH ${actionCtes(action, '$1::text[]', '$2::text')}
+  SELECT (SELECT count(*) FROM r)::int AS affected,
+         cardinality($1::text[]) AS matched,
+         NULL::text AS last,
+         (SELECT coalesce(array_agg(id), '{}') FROM old WHERE locked_by IS NOT NULL) AS running`;
+
+/**
+ * A batch by filter: walks the next `$n` entries after `$k` by keyset over id (through the status
+ * index when the filter has a status, else the primary key) up to `$top` (the newest id when the bulk
+ * began, so entries created meanwhile are not swept in), and acts on those of them that match the
+ * whole filter, checked under their lock. `scanned` and `last` drive the next batch.
+ *
+ * The search is tested row by row on the walked entries, deliberately not through the trigram
+ * index (`match` spells the expression differently): a bitmap of every match, rebuilt per batch,
+ * would make a bulk over n matches cost n²; the walk costs one pass over the table.
+ */
+const BATCH_FILTER_SQL = (action: Action, walk: string, match: string, k: string, top: string, n: string) => `
+  WITH pick AS MATERIALIZED (
+    SELECT id FROM entries WHERE ${walk ? `${walk} AND ` : ''}id > ${k} AND id <= ${top} ORDER BY id LIMIT ${n}
+  ), ${actionCtes(action, 'ARRAY(SELECT id FROM pick)', '$1::text', match ? `AND ${match}` : '')}
+  SELECT (SELECT count(*) FROM r)::int AS affected,
+         (SELECT count(*) FROM entries WHERE id = ANY(ARRAY(SELECT id FROM pick)) ${match ? `AND ${match}` : ''})::int AS matched,
+         (SELECT count(*) FROM pick)::int AS scanned,
+         (SELECT max(id) FROM pick) AS last,
+         (SELECT coalesce(array_agg(id), '{}') FROM old WHERE locked_by IS NOT NULL) AS running`;
+
+/**
+ * Entries one bulk statement touches at most: short enough that a worker's statement waits little
+ * behind it. Half that on PGlite, which runs one statement at a time, so the pool waits for a whole
+ * batch; a server runs the workers' statements beside it.
+ */
+export const BULK_BATCH = 1000;
+const bulkBatch = (kind: SqlClient['kind']) => (kind === 'pglite' ? BULK_BATCH / 2 : BULK_BATCH);
+
+/** What one bulk batch did. */
+export interface BatchResult {
+  affected: number;
+  /** Named or matched and left alone (wrong status, or gone). */
+  skipped: number;
+  /** Cancelled while a worker held them: their stages must be told to stop. */
+  running: string[];
+}
+
+interface BatchRow {
+  affected: number | string;
+  matched: number | string;
+  scanned?: number | string;
+  last: string | null;
+  running: string[] | null;
+}
+
+/** The wake-up channel carries counts; a payload with this prefix names cancelled entries instead (listener.ts). */
+export const CANCEL_PREFIX = 'cancel:';
+/** NOTIFY refuses payloads of 8,000 bytes or more; ids are ASCII, so characters are bytes. */
+const NOTIFY_PAYLOAD_MAX = 7_900;
+
+function batchResult(row: BatchRow | undefined): { affected: number; matched: number; running: string[] } {
+  return { affected: Number(row?.affected ?? 0), matched: Number(row?.matched ?? 0), running: row?.running ?? [] };
+}
+
+/** Renumbers `$n` placeholders by `by`, so filterSql's text can follow a statement's own parameters. */
+function shiftParams(text: string, by: number): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+}
 
 export interface Store extends QueueStore {
   create(id: string, title: string): Promise<Entry>;
@@ -386,10 +548,30 @@ export interface Store extends QueueStore {
   counts(): Promise<StatusCounts>;
   get(id: string): Promise<EntryDetail | null>;
   /**
-   * FAILED → the status it failed in (its failed stage runs again, the stages before it do not), or
-   * → CREATED at 0% with `from: 'start'`. null when absent; the entry unchanged when it is not FAILED.
+   * FAILED or CANCELLED → the status it failed or was cancelled in (that stage runs again, the stages
+   * before it do not), or → CREATED at 0% with `from: 'start'`. null when absent; the entry
+   * unchanged when it is in another status.
    */
   retry(id: string, from?: RetryFrom): Promise<{ retried: boolean; entry: Entry } | null>;
+  /**
+   * A waiting or running entry → CANCELLED, its lock dropped. `running`: a worker held it, so its
+   * stage must be told to stop (the caller's in-process event; other processes get a NOTIFY from
+   * here). null when absent; the entry unchanged when it is not active.
+   */
+  cancel(id: string): Promise<{ cancelled: boolean; running: boolean; entry: Entry } | null>;
+  /** Removes a finished entry and its events. null when absent; the entry unchanged when it is active. */
+  delete(id: string): Promise<{ deleted: boolean; entry: Entry } | null>;
+  /**
+   * A bulk action, in batches of at most BULK_BATCH entries, one statement each: the named ids, or
+   * every entry matching the filter (the list's own filter) that existed when it began. The caller
+   * iterates, so it can act on each batch (stop stages, wake workers) and yield between them.
+   */
+  bulk(action: Action, select: { ids: readonly string[] } | { filter: { status?: Status | undefined; search?: string | undefined } }, from?: RetryFrom): AsyncGenerator<BatchResult>;
+  /**
+   * Of the entries a worker lost its write on, those that were cancelled or deleted meanwhile: a
+   * person's doing, not a lock lost to another worker.
+   */
+  cancelledOrGone(ids: readonly string[]): Promise<string[]>;
   /** Folds the counts log into one row per status. */
   compactCounts(): Promise<void>;
   vacuum(): Promise<void>;
@@ -410,9 +592,9 @@ export interface StoreOptions {
 }
 
 /** The store functions each user needs, and no more. */
-export type WorkerStore = Pick<Store, 'claim' | 'claimIds' | 'finishAndClaim' | 'settle' | 'heartbeat' | 'release'>;
+export type WorkerStore = Pick<Store, 'claim' | 'claimIds' | 'finishAndClaim' | 'settle' | 'heartbeat' | 'release' | 'cancelledOrGone'>;
 export type MaintenanceStore = Pick<Store, 'rescueStale' | 'compactCounts' | 'counts' | 'vacuum' | 'analyze' | 'pruneFinished' | 'pruneStats' | 'foldStats'>;
-export type ApiStore = Pick<Store, 'create' | 'list' | 'countMatching' | 'counts' | 'get' | 'retry'>;
+export type ApiStore = Pick<Store, 'create' | 'list' | 'countMatching' | 'counts' | 'get' | 'retry' | 'cancel' | 'delete' | 'bulk'>;
 
 export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
   const channel = options.notifyChannel;
@@ -429,6 +611,34 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
   const notify = async (n: number) => {
     if (channel === undefined || n <= 0) return;
     await sql.query('SELECT pg_notify($1, $2)', [channel, String(n)]).catch(() => undefined);
+  };
+  /**
+   * Tells the processes whose workers hold these entries that they were cancelled: on the wake-up
+   * channel, as `cancel:` and the ids, split to stay under NOTIFY's 8,000-byte payload limit. Best
+   * effort like `notify`: a process that misses it loses its lock at its next heartbeat instead.
+   */
+  const notifyCancel = async (ids: readonly string[]) => {
+    if (channel === undefined || ids.length === 0) return;
+    const payloads: string[] = [];
+    let cur = '';
+    for (const id of ids) {
+      if (cur !== '' && CANCEL_PREFIX.length + cur.length + id.length + 1 > NOTIFY_PAYLOAD_MAX) {
+        payloads.push(cur);
+        cur = '';
+      }
+      cur = cur === '' ? id : `${cur},${id}`;
+    }
+    payloads.push(cur);
+    for (const p of payloads) await sql.query('SELECT pg_notify($1, $2)', [channel, CANCEL_PREFIX + p]).catch(() => undefined);
+  };
+  /** One entry through an action; when it changed nothing, the entry as it is (or null: absent). */
+  const one = async (action: Action, id: string, from: RetryFrom = 'failed-stage') => {
+    const rows = await sql.query<EntryRow & { held_by: string | null }>(ONE_SQL(action), paramsFor(action, id, from));
+    const row = rows[0];
+    if (row) return { changed: true, heldBy: row.held_by, entry: toEntry(row) };
+    const now = await sql.query<EntryRow>(`SELECT * FROM entries WHERE id = $1`, [id]);
+    const cur = now[0];
+    return cur ? { changed: false, heldBy: null, entry: toEntry(cur) } : null;
   };
   return {
     ...createQueueStore(sql, { foldMarginMs: options.foldMarginMs ?? STATS_FOLD_MARGIN_MS, statsKeepMs: STATS_KEEP_MS }),
@@ -597,10 +807,75 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     },
 
     async retry(id, from = 'failed-stage') {
-      const rows = await sql.query<EntryRow & { retried: boolean }>(RETRY_SQL, [id, from]);
-      const row = rows[0];
-      if (row?.retried) await notify(1);
-      return row ? { retried: row.retried, entry: toEntry(row) } : null;
+      const res = await one('retry', id, from);
+      if (res?.changed) await notify(1);
+      return res && { retried: res.changed, entry: res.entry };
+    },
+
+    async cancel(id) {
+      const res = await one('cancel', id);
+      if (res?.heldBy) await notifyCancel([id]);
+      return res && { cancelled: res.changed, running: res.heldBy !== null, entry: res.entry };
+    },
+
+    async delete(id) {
+      const res = await one('delete', id);
+      return res && { deleted: res.changed, entry: res.entry };
+    },
+
+    async *bulk(action, select, from = 'failed-stage') {
+      const size = bulkBatch(sql.kind);
+      const after = async (r: BatchResult) => {
+        if (action === 'retry') await notify(r.affected);
+        if (action === 'cancel') await notifyCancel(r.running);
+      };
+      if ('ids' in select) {
+        for (let i = 0; i < select.ids.length; i += size) {
+          const ids = select.ids.slice(i, i + size);
+          const rows = await sql.query<BatchRow>(BATCH_IDS_SQL(action), paramsFor(action, ids, from));
+          const r = batchResult(rows[0]);
+          // A duplicate id is named twice but changed at most once: it counts as skipped.
+          const res = { ...r, skipped: ids.length - r.affected };
+          await after(res);
+          yield res;
+        }
+        return;
+      }
+      const { status, search } = select.filter;
+      // Both use the same parameters: the status (if any) is always the first.
+      const { where, params } = filterSql(status, search, SEARCH_TEXT_UNINDEXED);
+      const walk = filterSql(status, undefined).where;
+      // A retry's `from` is $1; the filter's own parameters follow, then the keyset's.
+      const lead = action === 'retry' ? [from] : [];
+      const base = [...lead, ...params];
+      const top = await sql.query<{ top: string | null }>(`SELECT max(id) AS top FROM entries`);
+      const upper = top[0]?.top ?? null;
+      if (upper === null) return;
+      const shift = (w: string[]) => shiftParams(w.join(' AND '), lead.length);
+      const n = base.length;
+      const text = BATCH_FILTER_SQL(action, shift(walk), shift(where), `$${n + 1}`, `$${n + 2}`, `$${n + 3}`);
+      let last = '';
+      for (;;) {
+        const rows = await sql.query<BatchRow>(text, [...base, last, upper, size]);
+        const row = rows[0];
+        const r = batchResult(row);
+        const scanned = Number(row?.scanned ?? 0);
+        // Yielded even when nothing in it matched: the caller pauses between batches either way.
+        const res = { affected: r.affected, skipped: r.matched - r.affected, running: r.running };
+        await after(res);
+        yield res;
+        if (scanned < size || !row?.last) return;
+        last = row.last;
+      }
+    },
+
+    async cancelledOrGone(ids) {
+      if (ids.length === 0) return [];
+      const rows = await sql.query<{ id: string }>(
+        `SELECT i.id FROM unnest($1::text[]) AS i(id) LEFT JOIN entries e ON e.id = i.id WHERE e.id IS NULL OR e.status = 'CANCELLED'`,
+        [ids],
+      );
+      return rows.map((r) => r.id);
     },
 
     async compactCounts() {

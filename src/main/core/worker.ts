@@ -64,10 +64,11 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 /** Why a stage's signal was aborted; only `shutdown` gives the entry back with the attempt uncounted. */
 class StageStop extends Error {
-  constructor(readonly why: 'lock-lost' | 'lease-expired' | 'timeout' | 'shutdown') {
+  constructor(readonly why: 'lock-lost' | 'lease-expired' | 'timeout' | 'shutdown' | 'cancelled') {
     super(
       {
         'lock-lost': 'the lock on this entry was lost',
+        cancelled: 'a person cancelled this entry',
         'lease-expired': 'the lock could not be renewed in time (asleep or cut off from the database)',
         timeout: 'the stage ran past its time limit',
         shutdown: 'shutting down',
@@ -76,13 +77,28 @@ class StageStop extends Error {
   }
 }
 
-type StageResult = { kind: 'outcome'; outcome: Outcome } | { kind: 'lost' } | { kind: 'release' };
+type StageResult = { kind: 'outcome'; outcome: Outcome } | { kind: 'lost' } | { kind: 'release' } | { kind: 'cancelled' };
 
 export class WorkerLoop {
+  /** The stages running now, by entry id: what `cancel` aborts. */
+  private readonly stages = new Map<string, AbortController>();
+
   constructor(
     readonly id: string,
     private readonly deps: WorkerDeps,
   ) {}
+
+  /**
+   * Entries a person cancelled: abort their stages if this loop runs them. The cancel already took
+   * the lock, so there is nothing to write or release; the stage's late finish, if it gets that
+   * far, is fenced out and dropped quietly (`report`).
+   */
+  cancel(ids: readonly string[]): void {
+    for (const id of ids) {
+      const c = this.stages.get(id);
+      if (c && !c.signal.aborted) c.abort(new StageStop('cancelled'));
+    }
+  }
 
   async run(): Promise<void> {
     const { config, waker, stopSignal, abortSignal } = this.deps;
@@ -191,7 +207,7 @@ export class WorkerLoop {
         return null;
       }
     }
-    this.report(res.finished, res.lost);
+    await this.report(res.finished, res.lost);
     return res;
   }
 
@@ -204,7 +220,7 @@ export class WorkerLoop {
       total.finished.push(...res.finished);
       total.lost.push(...res.lost);
     }
-    this.report(total.finished, total.lost);
+    await this.report(total.finished, total.lost);
     if (limit > 0) {
       const more = await this.tryClaim(limit);
       if (more) total.claimed = more.claimed;
@@ -249,9 +265,17 @@ export class WorkerLoop {
     this.deps.events.emit('storeError', { workerId: this.id, error: errorMessage(err) });
   }
 
-  private report(finished: readonly Entry[], lost: readonly string[]): void {
+  private async report(finished: readonly Entry[], lost: readonly string[]): Promise<void> {
     for (const entry of finished) this.deps.events.emit('transition', { workerId: this.id, entry });
+    if (lost.length === 0) return;
+    // A write refused because a person cancelled (or deleted) the entry is no lock trouble: say so
+    // quietly. Rare, so the extra read costs nothing that matters.
+    const quiet = new Set(await this.deps.store.cancelledOrGone(lost).catch(() => []));
     for (const entryId of lost) {
+      if (quiet.has(entryId)) {
+        this.deps.logger.info('worker: entry was cancelled while its stage ran; its outcome is dropped', { worker: this.id, entry: entryId });
+        continue;
+      }
       this.deps.logger.warn('worker: write refused, lock was lost', { worker: this.id, entry: entryId });
       this.deps.events.emit('lockLost', { workerId: this.id, entryId });
     }
@@ -270,17 +294,20 @@ export class WorkerLoop {
     const onAbort = () => stopAll('shutdown');
     this.deps.abortSignal.addEventListener('abort', onAbort, { once: true });
     if (this.deps.abortSignal.aborted) onAbort();
+    for (const [id, c] of controllers) this.stages.set(id, c);
 
     const running = new Set(batch.map((e) => e.id));
     const ready: Outcome[] = [];
     const release: string[] = [];
     let changed: () => void = () => undefined;
     const settled = batch.map((entry) =>
-      this.runStage(entry, controllers.get(entry.id) as AbortController, lease).then((r) => {
+      this.runStage(entry, controllers.get(entry.id) as AbortController, lease).then(async (r) => {
         running.delete(entry.id);
+        this.stages.delete(entry.id);
         if (r.kind === 'outcome') ready.push(r.outcome);
         else if (r.kind === 'release') release.push(entry.id);
-        else this.report([], [entry.id]);
+        else if (r.kind === 'lost') await this.report([], [entry.id]);
+        else this.deps.logger.info('worker: stage stopped: the entry was cancelled', { worker: this.id, entry: entry.id });
         changed();
       }),
     );
@@ -341,6 +368,7 @@ export class WorkerLoop {
       return ready;
     } finally {
       for (const t of timers) clearInterval(t);
+      for (const [id, c] of controllers) if (this.stages.get(id) === c) this.stages.delete(id);
       this.deps.abortSignal.removeEventListener('abort', onAbort);
     }
   }
@@ -382,6 +410,7 @@ export class WorkerLoop {
     if (signal.aborted) {
       const why = signal.reason instanceof StageStop ? signal.reason.why : 'shutdown';
       if (why === 'lock-lost') return { kind: 'lost' };
+      if (why === 'cancelled') return { kind: 'cancelled' };
       // Shutdown, or a lease let go: given back (fenced, so a no-op if already taken over).
       if (why !== 'timeout') return { kind: 'release' };
       failure = new Error(`Stage ${stageNumber} ran longer than its limit of ${formatMs(config.stageTimeoutMs)} and was stopped.`);
