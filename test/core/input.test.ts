@@ -206,6 +206,30 @@ const statsCases: Bad[] = [
   },
 ];
 
+const exportCases: Bad[] = [
+  { name: 'export undefined payload', channel: 'entries:export', payload: undefined, code: 'INVALID_INPUT', message: /expected object/ },
+  { name: 'export no format', channel: 'entries:export', payload: {}, code: 'INVALID_INPUT', message: /format must be one of csv, json/ },
+  { name: 'export unknown format', channel: 'entries:export', payload: { format: 'xlsx' }, code: 'INVALID_INPUT', message: /format must be one of csv, json/ },
+  // The renderer never names where a file goes: main's save dialog does.
+  { name: 'export with a path', channel: 'entries:export', payload: { format: 'csv', path: '/etc/passwd' }, code: 'INVALID_INPUT', message: /unknown field: path/ },
+  { name: 'export NUL in search', channel: 'entries:export', payload: { format: 'csv', filter: { search: 'a\u0000b' } }, code: 'INVALID_INPUT', message: /control characters/ },
+];
+
+const queueCases: Bad[] = [
+  { name: 'state extra key', channel: 'queue:state', payload: { paused: true }, code: 'INVALID_INPUT', message: /unknown field: paused/ },
+  { name: 'update not an object', channel: 'queue:update', payload: 'pause', code: 'INVALID_INPUT', message: /expected object/ },
+  { name: 'update paused as text', channel: 'queue:update', payload: { paused: 'yes' }, code: 'INVALID_INPUT', message: /paused must be true or false/ },
+  { name: 'update zero workers', channel: 'queue:update', payload: { workers: 0 }, code: 'INVALID_INPUT', message: /workers must be at least 1/ },
+  { name: 'update huge workers', channel: 'queue:update', payload: { workers: 1e9 }, code: 'INVALID_INPUT', message: /workers must be at most 64/ },
+  { name: 'update fractional delay', channel: 'queue:update', payload: { stageDelayMs: 1.5 }, code: 'INVALID_INPUT', message: /whole number/ },
+  { name: 'update negative delay', channel: 'queue:update', payload: { stageDelayMs: -1 }, code: 'INVALID_INPUT', message: /must not be negative/ },
+  { name: 'update NaN retention', channel: 'queue:update', payload: { retentionDays: Number.NaN }, code: 'INVALID_INPUT', message: /retentionDays/ },
+  { name: 'update zero retention', channel: 'queue:update', payload: { retentionDays: 0 }, code: 'INVALID_INPUT', message: /at least 1 \(null keeps entries forever\)/ },
+  { name: 'update unknown key', channel: 'queue:update', payload: { batchSize: 5 }, code: 'INVALID_INPUT', message: /unknown field: batchSize/ },
+  { name: 'throughput no window', channel: 'stats:throughput', payload: {}, code: 'INVALID_INPUT', message: /window must be one of hour, day/ },
+  { name: 'throughput bad window', channel: 'stats:throughput', payload: { window: 'week' }, code: 'INVALID_INPUT', message: /window must be one of hour, day/ },
+];
+
 const channelCases: Bad[] = [
   { name: 'unknown channel', channel: 'entries:purge', payload: {}, code: 'UNKNOWN_CHANNEL', message: /Unknown channel "entries:purge"/ },
   { name: 'empty channel', channel: '', payload: {}, code: 'UNKNOWN_CHANNEL', message: /Unknown channel ""/ },
@@ -232,6 +256,8 @@ describeEachDriver('bad input is refused with an error envelope, stores nothing,
     ['entries:delete', idCases('entries:delete')],
     ['entries:bulk', bulkCases],
     ['entries:stats', statsCases],
+    ['entries:export', exportCases],
+    ['queue:*', queueCases],
     ['unknown channels', channelCases],
   ];
 
@@ -255,7 +281,7 @@ describeEachDriver('bad input is refused with an error envelope, stores nothing,
   }
 
   it('covers every channel of the contract', () => {
-    const covered = new Set([...createCases, ...listCases, ...idCases('entries:get'), ...idCases('entries:retry'), ...idCases('entries:cancel'), ...idCases('entries:delete'), ...bulkCases, ...statsCases].map((c) => c.channel));
+    const covered = new Set([...createCases, ...listCases, ...idCases('entries:get'), ...idCases('entries:retry'), ...idCases('entries:cancel'), ...idCases('entries:delete'), ...bulkCases, ...statsCases, ...exportCases, ...queueCases].map((c) => c.channel));
     expect([...covered].sort()).toEqual([...CHANNELS].sort());
   });
 
