@@ -30,7 +30,7 @@ export function Kbd({ children, onDark = false }: { children: ReactNode; onDark?
   return (
     <kbd
       className={`rounded px-1.5 py-px font-sans text-[11px] font-medium ${
-        onDark ? 'bg-white/15 text-white/85' : 'border border-zinc-200 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400'
+        onDark ? 'bg-white/15 text-white' : 'border border-zinc-300 text-zinc-600 dark:border-zinc-600 dark:text-zinc-300'
       }`}
     >
       {children}
