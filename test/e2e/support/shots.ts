@@ -22,7 +22,7 @@ export function shotsDir(set: string): string {
   return join(REPO_ROOT, 'test-results', 'screenshots', set);
 }
 
-/** Every size × theme: resize, switch theme, run `check`, save. Leaves the page at 1280×800, light. */
+/** Every theme × size: switch theme, resize, run `check`, save. Leaves the page at 1280×800, light. */
 export async function shootMatrix(
   page: Page,
   set: string,
@@ -32,13 +32,13 @@ export async function shootMatrix(
   const dir = shotsDir(set);
   mkdirSync(dir, { recursive: true });
   const paths: string[] = [];
-  for (const size of SHOT_SIZES) {
-    await page.setViewportSize(size);
-    for (const theme of THEMES) {
-      await page.emulateMedia({ colorScheme: theme });
+  // Theme outside, size inside: one switch of colour scheme per matrix.
+  for (const theme of THEMES) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const size of SHOT_SIZES) {
+      await page.setViewportSize(size);
       await check?.(size, theme);
-      // Colour transitions and the progress bars' width transition settle (reduced motion: 1 ms).
-      await page.waitForTimeout(120);
+      await settled(page);
       const path = join(dir, `${item}-${size.width}-${theme}.png`);
       await page.screenshot({ path });
       paths.push(path);
@@ -47,4 +47,15 @@ export async function shootMatrix(
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
   return paths;
+}
+
+/**
+ * Waits for every finite animation and transition to end. A theme switch starts colour transitions
+ * that (even at reduced motion's 1 ms) end only on a rendered frame; a screenshot taken before then
+ * shows the old theme's colours on some text. Endless ones (the live dot's ripple) are left alone.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(`Promise.all(document.getAnimations()
+    .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map((a) => a.finished.catch(() => undefined)))`);
 }
