@@ -23,6 +23,8 @@ import { row, sleep } from './support/page';
 import { shootMatrix } from './support/shots';
 
 const SET = 'issue-13';
+/** expect.poll's own default (1 s) is too short for a search over 10,000 rows on a busy machine. */
+const POLL = { timeout: 20_000 };
 const BULK = 10_000;
 const nf = (n: number) => n.toLocaleString('en-US');
 
@@ -141,9 +143,9 @@ const summary = (page: Page) => page.getByTestId('list-summary').textContent();
 describe('issue 13, item by item, with 10,000 entries', () => {
   it('1 layout: the title keeps its share and no header overlaps another, 640 to 2560 px', async () => {
     const page = await openBig();
-    await expect.poll(() => summary(page)).toBe(`Showing 100 of ${nf(total)} entries`);
+    await expect.poll(() => summary(page), POLL).toBe(`Showing 100 of ${nf(total)} entries`);
     await shootMatrix(page, SET, 'layout', async ({ width }) => {
-      await expect.poll(async () => (await page.evaluate<Measured>(MEASURE)).grid.width).toBeLessThanOrEqual(width);
+      await expect.poll(async () => (await page.evaluate<Measured>(MEASURE)).grid.width, POLL).toBeLessThanOrEqual(width);
       const m = await page.evaluate<Measured>(MEASURE);
       const title = m.headers.find((h) => h.column === 'title')!;
       expect(title.box.width / m.grid.width, `title share at ${width}`).toBeGreaterThanOrEqual(width <= 800 ? 0.4 : 0.33);
@@ -182,7 +184,7 @@ describe('issue 13, item by item, with 10,000 entries', () => {
       await waitFor(() => cursorCalls() > before || undefined, 'the next page to be asked for');
       await waitFor(async () => (await more.isEnabled()) || undefined, 'the next page to load');
     }
-    await expect.poll(() => summary(page)).toBe(`Showing 5,200 of ${nf(total)} entries`);
+    await expect.poll(() => summary(page), POLL).toBe(`Showing 5,200 of ${nf(total)} entries`);
     await page.locator('[data-virtual-viewport]').evaluate((el: { scrollTop: number; scrollHeight: number }) => {
       el.scrollTop = el.scrollHeight / 2;
     });
@@ -237,11 +239,11 @@ describe('issue 13, item by item, with 10,000 entries', () => {
     const page = await openBig();
     const search = page.getByRole('searchbox');
     await search.fill(`…${failedId.slice(-8)}`);
-    await expect.poll(() => summary(page)).toContain('1 entry matches');
+    await expect.poll(() => summary(page), POLL).toContain('1 entry matches');
     await search.fill('503 Service');
-    await expect.poll(() => summary(page)).toBe('1 entry matches “503 Service” · showing 1');
+    await expect.poll(() => summary(page), POLL).toBe('1 entry matches “503 Service” · showing 1');
     await search.fill('bulk 00');
-    await expect.poll(() => summary(page)).toBe('1,000 entries match “bulk 00” · showing 100');
+    await expect.poll(() => summary(page), POLL).toBe('1,000 entries match “bulk 00” · showing 100');
     expect(await page.getByTestId('counts-scope').textContent()).toBe('All entries, by status:');
     await shootMatrix(page, SET, 'search', async () => {
       expect(await summary(page)).toBe('1,000 entries match “bulk 00” · showing 100');
@@ -259,10 +261,10 @@ describe('issue 13, item by item, with 10,000 entries', () => {
     const dialog = page.getByRole('dialog', { name: 'New entry' });
     const input = dialog.getByLabel('Title');
     await input.fill(`  ${'x'.repeat(200)}  `);
-    await expect.poll(() => dialog.getByText('200/200').count()).toBe(1);
+    await expect.poll(() => dialog.getByText('200/200').count(), POLL).toBe(1);
     expect(await dialog.getByRole('button', { name: 'Create entry' }).isEnabled()).toBe(true);
     await input.fill('x'.repeat(201));
-    await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('That title is 201 characters long; shorten it to 200 or fewer.');
+    await expect.poll(() => dialog.getByRole('alert').textContent(), POLL).toBe('That title is 201 characters long; shorten it to 200 or fewer.');
     expect(await dialog.getByRole('button', { name: 'Create entry' }).isDisabled()).toBe(true);
     await shootMatrix(page, SET, 'validation', async () => {
       expect(await dialog.getByRole('alert').count()).toBe(1);
@@ -369,11 +371,11 @@ describe('issue 13, item 4: running and retrying entries, from a core whose work
   it('4 running state: "Running stage 1" with a live dot in the row and the drawer header; "attempt 2 of 3" and when', async () => {
     const page = await harness.open(live.invoke);
     const running = row(page, RUNNING);
-    await expect.poll(() => running.getAttribute('aria-label')).toBe(`${RUNNING}, Running stage 1, 0%`);
+    await expect.poll(() => running.getAttribute('aria-label'), POLL).toBe(`${RUNNING}, Running stage 1, 0%`);
     expect(await running.locator('[data-live-dot]').count()).toBe(1);
     expect(await row(page, 'Send weekly digest').getAttribute('aria-label')).toBe('Send weekly digest, Created, 0%');
     const flaky = row(page, 'Flaky import');
-    await expect.poll(() => flaky.getAttribute('aria-label')).toBe('Flaky import, Created, attempt 2 of 3, 0%');
+    await expect.poll(() => flaky.getAttribute('aria-label'), POLL).toBe('Flaky import, Created, attempt 2 of 3, 0%');
     expect(await flaky.textContent()).toMatch(/attempt 2 of 3 · retry in \d+m/);
     await shootMatrix(page, SET, 'running', async () => {
       expect(await running.locator('[data-live-dot]').count()).toBe(1);
@@ -381,14 +383,14 @@ describe('issue 13, item 4: running and retrying entries, from a core whose work
 
     await flaky.click();
     const flakyDrawer = page.getByRole('dialog', { name: 'Flaky import' });
-    await expect.poll(() => flakyDrawer.getByTestId('next-attempt').textContent()).toMatch(/^Attempt 2 of 3 · retry in \d+m$/);
+    await expect.poll(() => flakyDrawer.getByTestId('next-attempt').textContent(), POLL).toMatch(/^Attempt 2 of 3 · retry in \d+m$/);
     await page.keyboard.press('Escape');
     await flakyDrawer.waitFor({ state: 'detached' });
 
     await running.click();
     const drawer = page.getByRole('dialog', { name: RUNNING });
     const badge = drawer.locator('[data-status="CREATED"]').first();
-    await expect.poll(() => badge.textContent()).toBe('Running stage 1');
+    await expect.poll(() => badge.textContent(), POLL).toBe('Running stage 1');
     expect(await badge.locator('[data-live-dot]').count()).toBe(1);
     await shootMatrix(page, SET, 'running-detail', async () => {
       expect(await badge.textContent()).toBe('Running stage 1');
