@@ -179,7 +179,10 @@ export function App() {
       />
       <main className="mx-auto flex min-h-0 w-full flex-1 flex-col gap-4 px-6 pt-5 pb-6">
         <div className="flex flex-wrap items-center justify-between gap-3">
-          <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} searching={search !== ''} />
+          {/* The counts are as stale as the rows while the core does not answer. */}
+          <div className={`transition-opacity ${offline ? 'opacity-60' : ''}`}>
+            <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} searching={search !== ''} />
+          </div>
           <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} onLeave={focusList} />
         </div>
         {trouble ? (
