@@ -231,6 +231,9 @@ describe('text that is hard to lay out, and a core that has stopped', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Entryflow has stopped' });
     await alert.waitFor();
     expect(await alert.textContent()).not.toContain('shutting down');
+    // A closed core will not answer again: no "trying again", no button that cannot work.
+    expect(await alert.textContent()).not.toContain('Trying again');
+    expect(await alert.getByRole('button').count()).toBe(0);
     expect(await page.locator('[data-stale]').count()).toBe(1);
   });
 });
