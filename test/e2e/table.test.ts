@@ -7,16 +7,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Stage } from '../../src/main/core/pipeline';
 import type { Entry, EntryPage } from '../../src/shared/contract';
 import { axeScan } from './support/axe';
 import { SwitchableBackend } from './support/backend';
-import { launchChromium } from './support/browser';
-import { openDashboard, row, screenshot, sleep, type OpenedPage } from './support/page';
-import { ensureRendererBuilt } from './support/renderer-build';
-import { serveStatic, type StaticServer } from './support/static-server';
+import { Harness } from './support/harness';
+import { row, screenshot, sleep } from './support/page';
 
 // One worker, stuck in its first stage for the whole file: the oldest entry stays "Running stage 1".
 const STAGE_DELAY_MS = 10 * 60_000;
@@ -31,9 +29,7 @@ const backend = new SwitchableBackend({
   stageTimeoutMs: 2 * STAGE_DELAY_MS,
   shutdownGraceMs: 0,
 });
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-let opened: OpenedPage | null = null;
+const harness = new Harness();
 
 const TITLES = [
   'Resize product photos for the spring catalogue',
@@ -44,9 +40,7 @@ const TITLES = [
 ];
 
 beforeAll(async () => {
-  const [dist] = await Promise.all([ensureRendererBuilt(), backend.start()]);
-  server = await serveStatic(dist);
-  browser = await launchChromium();
+  await Promise.all([harness.start(), backend.start()]);
   await backend.call('entries:create', { title: RUNNING_TITLE });
   for (let i = 1; i < ENTRIES; i++) {
     await backend.call('entries:create', { title: `${TITLES[i % TITLES.length]} ${i}` });
@@ -59,17 +53,10 @@ beforeAll(async () => {
   }
 });
 
-afterEach(async () => {
-  if (!opened) return;
-  const { page, problems } = opened;
-  opened = null;
-  await page.context().close();
-  expect(problems).toEqual([]);
-});
+afterEach(() => harness.closePage());
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await harness.stop();
   await backend.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -79,11 +66,8 @@ async function running(): Promise<Entry | undefined> {
   return page.items.find((e) => e.lockedBy !== null);
 }
 
-async function open(width: number, height: number, colorScheme: 'light' | 'dark' = 'light', core = backend): Promise<Page> {
-  opened = await openDashboard(browser!, server!.url, core.invoke, { colorScheme });
-  await opened.page.setViewportSize({ width, height });
-  await opened.page.locator('tr[data-entry-id]').first().waitFor();
-  return opened.page;
+function open(width: number, height: number, colorScheme: 'light' | 'dark' = 'light', core = backend): Promise<Page> {
+  return harness.open(core.invoke, { width, height, colorScheme });
 }
 
 interface Box {
