@@ -11,15 +11,13 @@
  */
 import type { Envelope } from '../shared/contract';
 import type { CorePort } from './core-port';
+import { CLOSED_MESSAGE, SHUTTING_DOWN_MESSAGE, STILL_OPENING_MESSAGE } from '../shared/core-messages';
 
 /** Long enough for a first launch's initdb; short enough that the page says why it is still waiting. */
 export const CORE_WAIT_MS = 15_000;
 
-export const STILL_OPENING_MESSAGE =
-  'Entryflow is starting: it is still opening its data folder (this can take a minute on the first launch or after an update).';
-export const SHUTTING_DOWN_MESSAGE = 'Entryflow is shutting down; the call was not run.';
-/** Once the close has finished: "shutting down" would no longer be true. Same words as the core's. */
-export const CLOSED_MESSAGE = 'Entryflow has stopped: nothing is read or changed until it is started again.';
+// The words live in shared/ so the renderer can tell these states apart.
+export { CLOSED_MESSAGE, SHUTTING_DOWN_MESSAGE, STILL_OPENING_MESSAGE } from '../shared/core-messages';
 
 export type PendingCoreState = 'waiting' | 'opening' | 'open' | 'failed' | 'closed';
 

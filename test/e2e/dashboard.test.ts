@@ -5,23 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryPage, Status } from '../../src/shared/contract';
 import { BACKEND_DOWN_MESSAGE, SwitchableBackend } from './support/backend';
-import { launchChromium } from './support/browser';
-import {
-  addEntryThroughDialog,
-  openDashboard,
-  readRow,
-  row,
-  screenshot,
-  sleep,
-  type OpenedPage,
-  type RowState,
-} from './support/page';
-import { ensureRendererBuilt } from './support/renderer-build';
-import { serveStatic, type StaticServer } from './support/static-server';
+import { Harness } from './support/harness';
+import { addEntryThroughDialog, readRow, row, screenshot, sleep, type RowState } from './support/page';
 
 // Longer than the 2 s poll, so every status is on screen for at least one poll.
 const STAGE_DELAY_MS = 2500;
@@ -29,35 +17,23 @@ const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'entryflow-e2e-'));
 const backend = new SwitchableBackend({ dataDir, workers: 5, stageDelayMs: STAGE_DELAY_MS });
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-let opened: OpenedPage | null = null;
+const harness = new Harness();
 
 beforeAll(async () => {
-  const [dist] = await Promise.all([ensureRendererBuilt(), backend.start()]);
-  server = await serveStatic(dist);
-  browser = await launchChromium();
+  await Promise.all([harness.start(), backend.start()]);
 });
 
-afterEach(async () => {
-  if (!opened) return;
-  const { page, problems } = opened;
-  opened = null;
-  await page.context().close();
-  // No uncaught errors and no CSP violations (Chromium reports those as console errors).
-  expect(problems).toEqual([]);
-});
+// No uncaught errors and no CSP violations (Chromium reports those as console errors).
+afterEach(() => harness.closePage());
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await harness.stop();
   await backend.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function open(colorScheme: 'light' | 'dark' = 'light') {
-  opened = await openDashboard(browser!, server!.url, backend.invoke, { colorScheme });
-  return opened.page;
+function open(colorScheme: 'light' | 'dark' = 'light') {
+  return harness.open(backend.invoke, { colorScheme, waitForRows: false });
 }
 
 async function listAll(): Promise<EntryPage> {

@@ -7,15 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../src/main/core/index';
 import type { Entry } from '../../src/shared/contract';
 import { waitFor } from '../support/core';
-import { launchChromium } from './support/browser';
-import { openDashboard, row, type OpenedPage } from './support/page';
-import { ensureRendererBuilt } from './support/renderer-build';
-import { serveStatic, type StaticServer } from './support/static-server';
+import { Harness } from './support/harness';
+import { row } from './support/page';
 
 const PAGES = 52;
 const PAGE_SIZE = 100;
@@ -27,9 +25,7 @@ interface ListCall {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'entryflow-e2e-data-'));
 let core: Core;
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-let opened: OpenedPage | null = null;
+const harness = new Harness();
 const listCalls: ListCall[] = [];
 let oldest: Entry[] = [];
 
@@ -43,33 +39,26 @@ beforeAll(async () => {
     made.push(r.data);
   }
   oldest = made;
-  const [dist] = await Promise.all([ensureRendererBuilt()]);
-  server = await serveStatic(dist);
-  browser = await launchChromium();
+  await harness.start();
 }, 300_000);
 
-afterEach(async () => {
-  if (!opened) return;
-  const { page, problems } = opened;
-  opened = null;
-  await page.context().close();
-  expect(problems).toEqual([]);
-});
+afterEach(() => harness.closePage());
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await harness.stop();
   await core.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function open(): Promise<Page> {
   listCalls.length = 0;
-  opened = await openDashboard(browser!, server!.url, async (channel, payload) => {
-    if (channel === 'entries:list') listCalls.push({ payload: (payload ?? {}), at: Date.now() });
-    return core.invoke(channel, payload);
-  });
-  return opened.page;
+  return harness.open(
+    async (channel, payload) => {
+      if (channel === 'entries:list') listCalls.push({ payload: payload ?? {}, at: Date.now() });
+      return core.invoke(channel, payload);
+    },
+    { waitForRows: false },
+  );
 }
 
 /** A poll is a call without cursor or from (the head); its window read, if any, follows it. */
@@ -231,6 +220,9 @@ describe('text that is hard to lay out, and a core that has stopped', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Entryflow has stopped' });
     await alert.waitFor();
     expect(await alert.textContent()).not.toContain('shutting down');
+    // A closed core will not answer again: no "trying again", no button that cannot work.
+    expect(await alert.textContent()).not.toContain('Trying again');
+    expect(await alert.getByRole('button').count()).toBe(0);
     expect(await page.locator('[data-stale]').count()).toBe(1);
   });
 });

@@ -6,6 +6,7 @@
 import { vi } from 'vitest';
 import {
   createRequest,
+  RETRYABLE_STATUSES,
   STATUSES,
   type ChangeNotice,
   type Channel,
@@ -51,6 +52,8 @@ export class FakeBackend {
   events = new Map<string, EntryEvent[]>();
   /** When set, every call answers this error (the backend is "down"). */
   failure: ErrorBody | null = null;
+  /** Errors for one channel only (e.g. a refused retry while everything else answers). */
+  refusals = new Map<Channel, ErrorBody>();
   pageSize: number | null = null;
 
   readonly invoke = vi.fn(
@@ -94,6 +97,8 @@ export class FakeBackend {
 
   private answer(channel: Channel, payload: unknown): Envelope<unknown> {
     if (this.failure) return { ok: false, error: this.failure };
+    const refusal = this.refusals.get(channel);
+    if (refusal) return { ok: false, error: refusal };
     // Fresh objects every call, like JSON over IPC: identity must come from structural sharing.
     const clone = <T>(v: T): T => structuredClone(v);
     switch (channel) {
@@ -134,8 +139,8 @@ export class FakeBackend {
         const { id } = payload as { id: string };
         const entry = this.entries.find((e) => e.id === id);
         if (!entry) return { ok: false, error: { code: 'NOT_FOUND', message: `No entry with id ${id}` } };
-        if (entry.status !== 'FAILED') {
-          return { ok: false, error: { code: 'CONFLICT', message: 'Only failed entries can be retried' } };
+        if (!RETRYABLE_STATUSES.includes(entry.status)) {
+          return { ok: false, error: { code: 'CONFLICT', message: 'Only failed or cancelled entries can be retried' } };
         }
         this.update(id, { status: 'CREATED', progress: 0, error: null, attempts: 0 });
         return { ok: true, data: clone(this.entries.find((e) => e.id === id)) };

@@ -28,6 +28,7 @@ import { checkSchemaName } from './sql-client';
 import { createStore, type Store } from './store';
 import { Waker } from './waker';
 import { join } from 'node:path';
+import { CLOSED_MESSAGE, SHUTTING_DOWN_MESSAGE } from '../../shared/core-messages';
 
 export { CoreError } from './errors';
 export type { CoreOptions, Clock } from './options';
@@ -224,8 +225,8 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     async invoke(channel: string, payload: unknown): Promise<Envelope<never>> {
       // Closing and closed answer differently: a page left open after the core closed must not go on
       // saying it is shutting down.
-      if (closed) return { ok: false, error: { code: 'UNAVAILABLE', message: 'Entryflow has stopped: nothing is read or changed until it is started again.' } };
-      if (closing) return { ok: false, error: { code: 'UNAVAILABLE', message: 'Entryflow is shutting down; the call was not run.' } };
+      if (closed) return { ok: false, error: { code: 'UNAVAILABLE', message: CLOSED_MESSAGE } };
+      if (closing) return { ok: false, error: { code: 'UNAVAILABLE', message: SHUTTING_DOWN_MESSAGE } };
       inFlight++;
       try {
         return (await api(channel, payload)) as Envelope<never>;

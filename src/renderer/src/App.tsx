@@ -1,6 +1,6 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
-import type { Status } from '../../shared/contract';
+import type { RetryFrom, Status } from '../../shared/contract';
 import { errorMessage } from '../../shared/error-message';
 import { EmptyState } from './components/EmptyState';
 import { EntriesTable, SkeletonRows } from './components/EntriesTable';
@@ -12,13 +12,30 @@ import { NewEntryDialog } from './components/NewEntryDialog';
 import { SearchBox } from './components/SearchBox';
 import { StatusFilters } from './components/StatusFilters';
 import { Button } from './components/ui';
-import { EMPTY_COUNTS, entriesListOptions, flattenPages, totalOf, useEntriesPoll, type EntryFilters } from './data/entries';
 import { useChangeNotices } from './data/change-notices';
-import { statsOptions } from './data/stats';
+import { troubleOf } from './data/core-status';
+import {
+  EMPTY_COUNTS,
+  createErrorText,
+  entriesListOptions,
+  failedStageOf,
+  flattenPages,
+  totalOf,
+  useCreateEntry,
+  useEntriesPoll,
+  useEntryDetail,
+  useRetryEntry,
+  type EntryFilters,
+} from './data/entries';
+import { useStats } from './data/stats';
 import { STATUS_LOOK } from './lib/status';
 import { useDebouncedValue } from './lib/useDebouncedValue';
 
 export const SEARCH_DEBOUNCE_MS = 250;
+/**
+ * The dashboard screen: it calls the data hooks (data/entries.ts, data/stats.ts) and hands their
+ * values and callbacks to presentational components, which never query, mutate or toast themselves.
+ */
 const nf = new Intl.NumberFormat();
 
 export function App() {
@@ -32,7 +49,8 @@ export function App() {
 
   const list = useInfiniteQuery(entriesListOptions(filters));
   const poll = useEntriesPoll(filters, shownEntryIds, list.isSuccess);
-  const stats = useQuery(statsOptions());
+  const stats = useStats();
+  const maxAttempts = stats.data?.maxAttempts;
   useChangeNotices();
   const entries = useMemo(() => flattenPages(list.data), [list.data]);
   const counts = list.data?.pages[0]?.counts ?? EMPTY_COUNTS;
@@ -40,14 +58,29 @@ export function App() {
   const total = totalOf(counts);
   const listError = list.error ?? poll.error;
   const offline = listError !== null;
+  const trouble = offline ? troubleOf(listError) : null;
 
   // A new filter shows its newest entries, not wherever the last one was scrolled to.
   useEffect(() => {
     const viewport = document.querySelector('[data-virtual-viewport]');
     if (viewport) viewport.scrollTop = 0;
   }, [status, search]);
-  const onOpen = useCallback((id: string) => setOpenId(id), []);
+  const create = useCreateEntry();
+  const detail = useEntryDetail(openId);
+  const retry = useRetryEntry();
+  const resetRetry = retry.reset;
+  const onOpen = useCallback(
+    (id: string) => {
+      resetRetry();
+      setOpenId(id);
+    },
+    [resetRetry],
+  );
   const closeDetail = useCallback(() => setOpenId(null), []);
+  const onRetry = (from: RetryFrom) => {
+    const entry = detail.data;
+    if (entry) retry.mutate({ id: entry.id, from, resumesAt: failedStageOf(entry) });
+  };
 
   useGlobalShortcuts({
     // Not over an open drawer: a dialog stacked on a modal drawer would fight it for focus and dimming.
@@ -142,28 +175,51 @@ export function App() {
   return (
     <div className="flex h-full flex-col">
       <Header
-        live={offline ? 'offline' : list.isSuccess ? 'live' : 'connecting'}
+        live={trouble ? (trouble.outage === 'stopped' ? 'stopped' : 'offline') : list.isSuccess ? 'live' : 'connecting'}
         workers={stats.isError ? null : (stats.data?.workers ?? null)}
         onNew={() => setNewOpen(true)}
       />
       <main className="mx-auto flex min-h-0 w-full flex-1 flex-col gap-4 px-6 pt-5 pb-6">
         <div className="flex flex-wrap items-center justify-between gap-3">
-          <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} searching={search !== ''} />
+          {/* The counts are as stale as the rows while the core does not answer. */}
+          <div className={`transition-opacity ${offline ? 'opacity-60' : ''}`}>
+            <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} searching={search !== ''} />
+          </div>
           <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} onLeave={focusList} />
         </div>
-        {offline ? (
+        {trouble ? (
           <ErrorBanner
-            message={errorMessage(listError)}
+            outage={trouble.outage}
+            message={trouble.message}
             onRetry={() => void (list.isError ? list.refetch() : poll.refetch())}
           />
         ) : null}
         {/* Dimmed while the core does not answer: what is shown may be out of date. */}
         <div className={`flex min-h-0 flex-1 flex-col transition-opacity ${offline && entries.length > 0 ? 'opacity-60' : ''}`} data-stale={offline || undefined}>
-          <EntriesTable entries={entries} onOpen={onOpen} placeholder={placeholder} footer={footer} />
+          <EntriesTable entries={entries} onOpen={onOpen} placeholder={placeholder} footer={footer} maxAttempts={maxAttempts} />
         </div>
       </main>
-      <NewEntryDialog open={newOpen} onOpenChange={setNewOpen} />
-      <EntryDetailDialog id={openId} onClose={closeDetail} />
+      <NewEntryDialog
+        open={newOpen}
+        onOpenChange={(open) => {
+          if (open) create.reset();
+          setNewOpen(open);
+        }}
+        onCreate={create.mutateAsync}
+        creating={create.isPending}
+        error={create.isError ? createErrorText(create.error) : null}
+      />
+      <EntryDetailDialog
+        id={openId}
+        onClose={closeDetail}
+        entry={detail.data}
+        loading={detail.isPending}
+        loadError={detail.isError ? errorMessage(detail.error) : null}
+        maxAttempts={maxAttempts}
+        onRetry={onRetry}
+        retrying={retry.isPending && retry.variables.id === openId}
+        retryError={retry.isError && retry.variables.id === openId ? errorMessage(retry.error) : null}
+      />
     </div>
   );
 }

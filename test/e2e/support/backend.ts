@@ -8,28 +8,33 @@ import type { Envelope } from '../../../src/shared/contract';
 export const BACKEND_DOWN_MESSAGE = 'The pipeline backend is not running.';
 
 export class SwitchableBackend {
-  private core: Core | null = null;
+  private openCore: Core | null = null;
 
   constructor(private readonly options: CoreOptions) {}
 
+  /** The core itself while it runs (for a test that sets up rows through its store). */
+  get core(): Core | null {
+    return this.openCore;
+  }
+
   get running(): boolean {
-    return this.core !== null;
+    return this.openCore !== null;
   }
 
   async start(): Promise<void> {
-    if (this.core) return;
-    this.core = await openCore(this.options);
+    if (this.openCore) return;
+    this.openCore = await openCore(this.options);
   }
 
   async stop(): Promise<void> {
-    const core = this.core;
-    this.core = null;
+    const core = this.openCore;
+    this.openCore = null;
     await core?.close();
   }
 
   /** For the page (through the bridge) and for the test's own checks. */
   readonly invoke = async (channel: string, payload: unknown): Promise<Envelope<unknown>> => {
-    const core = this.core;
+    const core = this.openCore;
     if (!core) return { ok: false, error: { code: 'UNAVAILABLE', message: BACKEND_DOWN_MESSAGE } };
     return core.invoke(channel, payload);
   };

@@ -3,7 +3,7 @@ import { Button, Kbd } from './ui';
 import { modKey } from '../lib/platform';
 
 interface Props {
-  live: 'live' | 'offline' | 'connecting';
+  live: 'live' | 'offline' | 'connecting' | 'stopped';
   workers: number | null;
   onNew: () => void;
 }
@@ -12,6 +12,7 @@ const LIVE_LOOK = {
   live: { dot: 'bg-emerald-500', text: 'Live', ping: true },
   connecting: { dot: 'bg-zinc-400', text: 'Connecting', ping: false },
   offline: { dot: 'bg-rose-500', text: 'Offline', ping: false },
+  stopped: { dot: 'bg-zinc-400', text: 'Stopped', ping: false },
 } as const;
 
 export function Header({ live, workers, onNew }: Props) {
@@ -22,7 +23,7 @@ export function Header({ live, workers, onNew }: Props) {
         <LogoMark />
         <h1 className="text-[15px] font-semibold tracking-tight text-zinc-900 dark:text-zinc-50">Entryflow</h1>
       </div>
-      <div className="flex items-center gap-3 text-xs text-zinc-500 dark:text-zinc-400">
+      <div className="flex items-center gap-3 text-xs text-zinc-600 dark:text-zinc-400">
         <span className="flex items-center gap-1.5" title="The dashboard refreshes itself every 2 seconds">
           <span className="relative flex size-2">
             {look.ping ? (

@@ -1,10 +1,7 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useId, useRef, useState, type SyntheticEvent } from 'react';
-import { toast } from 'sonner';
 import { TITLE_MAX, createRequest } from '../../../shared/contract';
-import { errorMessage } from '../../../shared/error-message';
-import { useCreateEntry } from '../data/entries';
-import { AlertIcon } from './icons';
+import { Alert } from './Alert';
 import { Button, Kbd } from './ui';
 import { useReturnFocus } from './useReturnFocus';
 import { DialogCloseButton } from './DialogCloseButton';
@@ -12,6 +9,11 @@ import { DialogCloseButton } from './DialogCloseButton';
 interface Props {
   open: boolean;
   onOpenChange: (open: boolean) => void;
+  /** Ask the core to create it; resolves once created (the dialog then clears and closes), rejects if refused. */
+  onCreate: (title: string) => Promise<unknown>;
+  creating: boolean;
+  /** Why the core refused the last title, in words; shown once, next to the field, until the title changes. */
+  error: string | null;
 }
 
 /** Length as the core counts it: code points, so an emoji is one (not grapheme clusters: a flag is two). */
@@ -39,12 +41,14 @@ export function titleProblem(raw: string): string | null {
 /**
  * "New entry". The dialog checks the title as the core will (titleProblem) and keeps Create disabled
  * until it passes; the core's answer is still shown, once, inline, if it refuses anyway.
+ * Presentational: the screen passes `onCreate` (which owns the call and its toast) and its state.
  */
-export function NewEntryDialog({ open, onOpenChange }: Props) {
+export function NewEntryDialog({ open, onOpenChange, onCreate, creating, error: refusal }: Props) {
   const [title, setTitle] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // The title the core refused: its answer is shown until the title is edited.
+  const [refusedTitle, setRefusedTitle] = useState<string | null>(null);
+  const error = refusal !== null && refusedTitle === title ? refusal : null;
   const inputRef = useRef<HTMLInputElement>(null);
-  const create = useCreateEntry();
   const ids = { input: useId(), count: useId(), error: useId() };
   const length = codePoints(title.trim());
   const over = length > TITLE_MAX;
@@ -55,26 +59,25 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
   const returnFocus = useReturnFocus();
 
   const changeOpen = (next: boolean) => {
-    if (!next) setError(null);
+    if (!next) setRefusedTitle(null);
     onOpenChange(next);
   };
 
   const submit = (e: SyntheticEvent<HTMLFormElement>) => {
     e.preventDefault();
-    if (create.isPending || problem !== null) return;
-    create.mutate(title, {
-      onSuccess: (entry) => {
-        toast.success('Entry created', { description: entry.title });
+    if (creating || problem !== null) return;
+    const sent = title;
+    onCreate(sent).then(
+      () => {
         setTitle('');
-        setError(null);
+        setRefusedTitle(null);
         onOpenChange(false);
       },
-      onError: (err) => {
-        // Said once, next to the field: a toast would repeat it.
-        setError(`The entry was not created: ${errorMessage(err)}`);
+      () => {
+        setRefusedTitle(sent);
         inputRef.current?.focus();
       },
-    });
+    );
   };
 
   return (
@@ -94,7 +97,7 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
             <div className="flex items-start justify-between gap-4 px-6 pt-5">
               <div>
                 <Dialog.Title className="text-base font-semibold text-zinc-900 dark:text-zinc-50">New entry</Dialog.Title>
-                <Dialog.Description className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
+                <Dialog.Description className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
                   It starts as Created and a worker moves it through Stage 1 and Stage 2.
                 </Dialog.Description>
               </div>
@@ -109,7 +112,7 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
                 <span
                   id={ids.count}
                   aria-label={`${length} of ${TITLE_MAX} characters`}
-                  className={`text-xs tabular-nums ${over ? 'font-medium text-rose-600 dark:text-rose-400' : 'text-zinc-400'}`}
+                  className={`text-xs tabular-nums ${over ? 'font-medium text-rose-700 dark:text-rose-300' : 'text-zinc-600 dark:text-zinc-400'}`}
                 >
                   {length}/{TITLE_MAX}
                 </span>
@@ -123,10 +126,7 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
                 placeholder="e.g. Reconcile March invoices"
                 aria-invalid={message !== null}
                 aria-describedby={message ? `${ids.error} ${ids.count}` : ids.count}
-                onChange={(e) => {
-                  setTitle(e.target.value);
-                  if (error) setError(null);
-                }}
+                onChange={(e) => setTitle(e.target.value)}
                 className={`focus-ring mt-2 h-10 w-full rounded-lg border bg-white px-3 text-sm shadow-xs placeholder:text-zinc-400 focus-visible:outline-offset-0 dark:bg-zinc-950 dark:placeholder:text-zinc-600 ${
                   message
                     ? 'border-rose-400 focus-visible:outline-rose-500 dark:border-rose-500/70'
@@ -134,27 +134,22 @@ export function NewEntryDialog({ open, onOpenChange }: Props) {
                 }`}
               />
               {message ? (
-                <p
-                  id={ids.error}
-                  role="alert"
-                  className="mt-2 flex items-start gap-1.5 text-sm text-rose-600 dark:text-rose-400"
-                >
-                  <AlertIcon width={14} height={14} className="mt-0.5 shrink-0" />
-                  <span>{message}</span>
-                </p>
+                <Alert variant="inline" id={ids.error} className="mt-2">
+                  {message}
+                </Alert>
               ) : null}
             </div>
 
             <div className="flex items-center justify-between gap-3 rounded-b-2xl border-t border-zinc-100 bg-zinc-50/80 px-6 py-3.5 dark:border-zinc-800 dark:bg-zinc-900/80">
-              <span className="hidden text-xs text-zinc-400 sm:inline">
+              <span className="hidden text-xs text-zinc-600 sm:inline dark:text-zinc-400">
                 <Kbd>Enter</Kbd> to create · <Kbd>Esc</Kbd> to close
               </span>
               <div className="flex gap-2">
                 <Dialog.Close asChild>
                   <Button variant="secondary">Cancel</Button>
                 </Dialog.Close>
-                <Button type="submit" variant="primary" disabled={create.isPending || problem !== null}>
-                  {create.isPending ? 'Creating…' : 'Create entry'}
+                <Button type="submit" variant="primary" disabled={creating || problem !== null}>
+                  {creating ? 'Creating…' : 'Create entry'}
                 </Button>
               </div>
             </div>

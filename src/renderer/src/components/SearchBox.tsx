@@ -49,7 +49,7 @@ export function SearchBox({ value, onChange, onLeave, ref }: Props) {
           <XIcon width={14} height={14} />
         </button>
       ) : (
-        <kbd className="pointer-events-none absolute top-1/2 right-2.5 -translate-y-1/2 rounded border border-zinc-200 px-1.5 font-sans text-[11px] text-zinc-400 dark:border-zinc-700">
+        <kbd className="pointer-events-none absolute top-1/2 right-2.5 -translate-y-1/2 rounded border border-zinc-200 px-1.5 font-sans text-[11px] text-zinc-600 dark:border-zinc-600 dark:text-zinc-300">
           /
         </kbd>
       )}

@@ -18,7 +18,7 @@ export function StatusFilters({ counts, total, selected, onSelect, searching = f
   return (
     <div role="group" aria-label="Filter by status" className="flex flex-wrap items-center gap-1.5">
       {searching ? (
-        <span className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="counts-scope">
+        <span className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="counts-scope">
           All entries, by status:
         </span>
       ) : null}
@@ -53,7 +53,7 @@ function Pill(props: { label: string; count: number; dot?: string; pressed: bool
       {dot ? <span aria-hidden className={`size-2 rounded-full ${dot}`} /> : null}
       <span>{label}</span>
       <span
-        className={`tabular-nums ${pressed ? 'text-white/70 dark:text-zinc-900/60' : 'text-zinc-400 dark:text-zinc-500'}`}
+        className={`tabular-nums ${pressed ? 'text-zinc-200 dark:text-zinc-700' : 'text-zinc-600 dark:text-zinc-400'}`}
       >
         {nf.format(count)}
       </span>

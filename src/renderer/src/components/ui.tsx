@@ -5,7 +5,7 @@ type Variant = 'primary' | 'secondary' | 'ghost';
 
 const VARIANTS: Record<Variant, string> = {
   primary:
-    'bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 active:bg-indigo-700 disabled:bg-indigo-600/60 dark:bg-indigo-500 dark:hover:bg-indigo-400',
+    'bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 active:bg-indigo-700 disabled:bg-indigo-600/60 dark:hover:bg-indigo-500',
   secondary:
     'border border-zinc-200 bg-white text-zinc-800 shadow-xs hover:bg-zinc-50 disabled:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800',
   ghost: 'text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100',
@@ -30,7 +30,7 @@ export function Kbd({ children, onDark = false }: { children: ReactNode; onDark?
   return (
     <kbd
       className={`rounded px-1.5 py-px font-sans text-[11px] font-medium ${
-        onDark ? 'bg-white/15 text-white/85' : 'border border-zinc-200 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400'
+        onDark ? 'bg-white/10 text-white' : 'border border-zinc-300 text-zinc-600 dark:border-zinc-600 dark:text-zinc-300'
       }`}
     >
       {children}

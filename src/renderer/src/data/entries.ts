@@ -1,6 +1,7 @@
 /**
- * Everything the renderer knows about the `entries:*` channels: query keys, query option builders
- * and the mutations. Components stay presentational and import only from here.
+ * Everything the renderer knows about the `entries:*` channels: query keys, query option builders,
+ * and the hooks that own their side effects (a mutation invalidates its keys and shows its toast).
+ * Components stay presentational: they get values and callbacks from the screen that calls these.
  */
 import {
   infiniteQueryOptions,
@@ -12,8 +13,10 @@ import {
   type InfiniteData,
   type QueryClient,
 } from '@tanstack/react-query';
+import { toast } from 'sonner';
 import type { Entry, EntryDetail, EntryPage, RetryFrom, Status, StatusCounts } from '../../../shared/contract';
 import { STATUSES } from '../../../shared/contract';
+import { errorMessage } from '../../../shared/error-message';
 import { invoke } from './client';
 import { liveQuery, localMutation } from './polling';
 import { mergeReads, windowOf, type ListData, type WindowRead } from './window-poll';
@@ -122,25 +125,54 @@ export function totalOf(counts: StatusCounts): number {
   return STATUSES.reduce((sum, s) => sum + counts[s], 0);
 }
 
+/**
+ * Creates an entry and says so in a toast. A refusal is not toasted: the dialog shows it once, next
+ * to the field it is about (`createErrorText`).
+ */
 export function useCreateEntry() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (title: string) => entriesClient.create(title),
     ...localMutation,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: entryKeys.polls() }),
+    onSuccess: (entry) => {
+      toast.success('Entry created', { description: entry.title });
+      return queryClient.invalidateQueries({ queryKey: entryKeys.polls() });
+    },
   });
 }
 
+export function createErrorText(error: unknown): string {
+  return `The entry was not created: ${errorMessage(error)}`;
+}
+
+export interface RetryRequest {
+  id: string;
+  from?: RetryFrom;
+  /** The stage the retry resumes at (failedStageOf), for the toast; null when it cannot tell. */
+  resumesAt?: number | null;
+}
+
+/** What a retry's toast says: where the entry starts again. */
+export function retryScheduledText({ from, resumesAt }: Pick<RetryRequest, 'from' | 'resumesAt'>): string {
+  return from === 'start' || resumesAt === null || resumesAt === undefined ? 'Retry scheduled' : `Retry from stage ${resumesAt} scheduled`;
+}
+
+/**
+ * Retries an entry (FAILED or CANCELLED) and toasts that it is scheduled. A refusal is not toasted:
+ * the drawer that asked shows it once, beside the button (`error`).
+ */
 export function useRetryEntry() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, from }: { id: string; from?: RetryFrom }) => entriesClient.retry(id, from),
+    mutationFn: ({ id, from }: RetryRequest) => entriesClient.retry(id, from),
     ...localMutation,
-    onSuccess: (entry) =>
-      Promise.all([
+    onSuccess: (entry, request) => {
+      toast.success(retryScheduledText(request), { description: entry.title });
+      return Promise.all([
         queryClient.invalidateQueries({ queryKey: entryKeys.polls() }),
         queryClient.invalidateQueries({ queryKey: entryKeys.detail(entry.id) }),
-      ]),
+      ]);
+    },
   });
 }
 
@@ -170,7 +202,12 @@ function fromLists(queryClient: QueryClient, id: string): EntryDetail | undefine
  * An entry's detail, starting from the row the list already has: a drawer opened while the core
  * does not answer still shows the title, status and progress. Marked stale, so it is fetched at once.
  */
-export function useEntryDetail(id: string) {
+export function useEntryDetail(id: string | null) {
   const queryClient = useQueryClient();
-  return useQuery({ ...entryDetailOptions(id), initialData: () => fromLists(queryClient, id), initialDataUpdatedAt: 0 });
+  return useQuery({
+    ...entryDetailOptions(id ?? ''),
+    enabled: id !== null,
+    initialData: () => (id === null ? undefined : fromLists(queryClient, id)),
+    initialDataUpdatedAt: 0,
+  });
 }

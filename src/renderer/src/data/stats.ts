@@ -1,5 +1,5 @@
 /** The `entries:stats` channel: pipeline-wide numbers for the header. */
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { invoke } from './client';
 import { liveQuery } from './polling';
 
@@ -13,4 +13,9 @@ export function statsOptions() {
     queryFn: () => invoke('entries:stats', {}),
     ...liveQuery,
   });
+}
+
+/** The pipeline-wide numbers, polled; `maxAttempts` is the core's limit for "attempt 2 of 3". */
+export function useStats() {
+  return useQuery(statsOptions());
 }
