@@ -22,6 +22,7 @@ import {
   type Status,
   type StatusCounts,
 } from '../../src/shared/contract';
+import { FakeConsole } from './fake-console';
 
 const T0 = Date.parse('2025-01-01T12:00:00.000Z');
 let seq = 0;
@@ -52,6 +53,9 @@ export class FakeBackend {
   /** When set, every call answers this error (the backend is "down"). */
   failure: ErrorBody | null = null;
   pageSize: number | null = null;
+
+  /** The operator console's channels and their state (queue settings, throughput, export): fake-console.ts. */
+  readonly console = new FakeConsole(this);
 
   readonly invoke = vi.fn(
     <C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Envelope<ResponseOf<C>>> =>
@@ -92,7 +96,7 @@ export class FakeBackend {
     return counts;
   }
 
-  private answer(channel: Channel, payload: unknown): Envelope<unknown> {
+  private answer(channel: Channel, payload: unknown): Envelope<unknown> | Promise<Envelope<unknown>> {
     if (this.failure) return { ok: false, error: this.failure };
     // Fresh objects every call, like JSON over IPC: identity must come from structural sharing.
     const clone = <T>(v: T): T => structuredClone(v);
@@ -154,7 +158,12 @@ export class FakeBackend {
         return { ok: true, data: stats };
       }
       default:
-        return { ok: false, error: { code: 'INTERNAL', message: `the fake backend does not answer ${channel}` } };
+        return (
+          this.console.answer(channel, payload) ?? {
+            ok: false,
+            error: { code: 'INTERNAL', message: `the fake backend does not answer ${channel}` },
+          }
+        );
     }
   }
 }
