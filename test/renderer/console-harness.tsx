@@ -60,7 +60,7 @@ export function BulkHarness({ filters }: { filters: EntryFilters }) {
           </li>
         ))}
       </ul>
-      <button type="button" onClick={() => list.fetchNextPage()} disabled={!list.hasNextPage}>
+      <button type="button" onClick={() => void list.fetchNextPage()} disabled={!list.hasNextPage}>
         Load more
       </button>
       {copy ? (

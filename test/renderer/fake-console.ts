@@ -153,8 +153,8 @@ export class FakeConsole {
         const p = queueUpdateRequest.safeParse(payload);
         if (!p.success) return invalid(p.error.issues);
         if (this.queueFailure) return { ok: false, error: this.queueFailure };
-        const patch = Object.fromEntries(Object.entries(p.data).filter(([, v]) => v !== undefined));
-        this.queue = { ...this.queue, ...patch };
+        // Absent fields stay absent after parsing: the spread changes only what was sent.
+        this.queue = { ...this.queue, ...p.data };
         return { ok: true, data: { ...this.queue } };
       }
       case 'stats:throughput': {

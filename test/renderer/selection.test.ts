@@ -93,8 +93,9 @@ describe('selection model', () => {
 
 describe('useSelection', () => {
   it('clears when the filter changes, and keeps the selection otherwise', () => {
-    const { result, rerender } = renderHook(({ filter }) => useSelection(filter, ids), {
-      initialProps: { filter: { status: 'FAILED' } as EntryFilter },
+    const failed: EntryFilter = { status: 'FAILED' };
+    const { result, rerender } = renderHook(({ filter }: { filter: EntryFilter }) => useSelection(filter, ids), {
+      initialProps: { filter: failed },
     });
     act(() => result.current.toggle('a9'));
     act(() => result.current.toggle('a6', true));
