@@ -1,18 +1,20 @@
 /**
  * The console's pieces in the built renderer's styles, wired to the data hooks as in
  * test/renderer/console-harness.tsx, for the Chromium CSP check and screenshots
- * (test/e2e/console-preview.test.ts). Not shipped: only the app's index.html is.
+ * (test/e2e/console-preview.test.ts), against preview-bridge.ts. Not shipped: only the app's index.html is.
  */
 import '../../../src/renderer/src/lib/zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createQueryClient } from '../../../src/renderer/src/data/queryClient';
 import { Providers } from '../../../src/renderer/src/Providers';
-import { BulkHarness, ExportHarness, QueueHarness, ThroughputHarness } from '../../renderer/console-harness';
+import { BulkHarness, ExportHarness, QueueHarness, ThroughputHarness } from '../console-harness';
+import { previewBridge } from './preview-bridge';
 import './preview.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root');
+window.entryflow = previewBridge();
 
 createRoot(root).render(
   <StrictMode>
