@@ -126,6 +126,8 @@ describe('selecting and acting on entries (wired as in the app)', () => {
     expect(await screen.findByText('Deleted 130 entries')).toBeInTheDocument();
     expect(backend.callsTo('entries:bulk')).toEqual([{ action: 'delete', filter: { status: 'FAILED' } }]);
     expect(backend.entries.map((e) => e.title)).toEqual(['Done']);
+    // The list's poll was refreshed: the deleted rows are gone from the screen.
+    await waitFor(() => expect(screen.queryAllByRole('checkbox')).toHaveLength(0));
   });
 
   it('reports what the core skipped', async () => {

@@ -15,7 +15,7 @@ import { PauseToggle } from '../../src/renderer/src/components/PauseToggle';
 import { SettingsDialog } from '../../src/renderer/src/components/SettingsDialog';
 import { ThroughputPanel } from '../../src/renderer/src/components/ThroughputPanel';
 import { useBulkAction } from '../../src/renderer/src/data/bulk';
-import { EMPTY_COUNTS, entriesListOptions, flattenPages, type EntryFilters } from '../../src/renderer/src/data/entries';
+import { EMPTY_COUNTS, entriesListOptions, flattenPages, useEntriesPoll, type EntryFilters } from '../../src/renderer/src/data/entries';
 import { useExportEntries } from '../../src/renderer/src/data/export';
 import { useQueueState, useUpdateQueue } from '../../src/renderer/src/data/queue';
 import { useThroughput } from '../../src/renderer/src/data/throughput';
@@ -25,6 +25,8 @@ export function BulkHarness({ filters }: { filters: EntryFilters }) {
   const list = useInfiniteQuery(entriesListOptions(filters));
   const rows = useMemo(() => flattenPages(list.data), [list.data]);
   const loadedIds = useMemo(() => rows.map((r) => r.id), [rows]);
+  // As App does: the poll keeps the shown rows fresh, and is what a bulk action's invalidation refreshes.
+  useEntriesPoll(filters, () => loadedIds, list.isSuccess);
   const filter = useMemo(() => toEntryFilter(filters), [filters]);
   const sel = useSelection(filter, loadedIds);
   const first = list.data?.pages[0];

@@ -81,7 +81,8 @@ export function ThroughputChart({ window, buckets }: Props) {
           tickValues={tickValues}
           tickFormat={(v) => bucketLabel(v)}
           axisLineClassName="stroke-zinc-300 dark:stroke-zinc-700"
-          tickClassName="stroke-zinc-300 dark:stroke-zinc-700"
+          // Not tickClassName: that classes the tick's group, and its label would inherit the stroke.
+          tickLineProps={{ className: 'stroke-zinc-300 dark:stroke-zinc-700' }}
           tickLength={4}
           tickLabelProps={{ className: 'fill-zinc-500 dark:fill-zinc-400 font-sans tabular-nums', fontSize: 11, textAnchor: 'middle' }}
         />
