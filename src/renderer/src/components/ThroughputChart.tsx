@@ -11,7 +11,9 @@ import type { ThroughputBucket, ThroughputWindow } from '../../../shared/contrac
 
 const W = 720;
 const H = 220;
-const M = { top: 10, right: 8, bottom: 26, left: 40 };
+const M = { top: 10, right: 8, bottom: 26 };
+/** Room for the y labels: ~7 units per character at 11 px, plus the gap to the axis. */
+const leftFor = (labels: readonly string[]) => 12 + 7 * Math.max(1, ...labels.map((l) => l.length));
 const nf = new Intl.NumberFormat();
 
 /** "14:05" for a minute, "14:00" for an hour, in the person's own clock. */
@@ -32,12 +34,13 @@ interface Props {
 }
 
 export function ThroughputChart({ window, buckets }: Props) {
-  const innerW = W - M.left - M.right;
   const innerH = H - M.top - M.bottom;
-  const keys = buckets.map((b) => b.at);
-  const x = scaleBand<string>({ domain: keys, range: [0, innerW], padding: 0.2 });
   const max = Math.max(1, ...buckets.map((b) => b.completed + b.failed));
   const y = scaleLinear<number>({ domain: [0, max], range: [innerH, 0], nice: true });
+  const left = leftFor(y.ticks(4).map((t) => nf.format(t)));
+  const innerW = W - left - M.right;
+  const keys = buckets.map((b) => b.at);
+  const x = scaleBand<string>({ domain: keys, range: [0, innerW], padding: 0.2 });
   // A label every 10 minutes or every 4 hours: enough to read the time, few enough not to collide.
   const every = window === 'hour' ? 10 : 4;
   const tickValues = keys.filter((_, i) => i % every === 0);
@@ -45,7 +48,7 @@ export function ThroughputChart({ window, buckets }: Props) {
 
   return (
     <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={chartSummary(window, buckets)} className="h-auto w-full select-none">
-      <Group left={M.left} top={M.top}>
+      <Group left={left} top={M.top}>
         {y.ticks(4).map((t) => (
           <line key={t} x1={0} x2={innerW} y1={y(t)} y2={y(t)} className="stroke-zinc-200 dark:stroke-zinc-800" strokeDasharray="2 3" />
         ))}
