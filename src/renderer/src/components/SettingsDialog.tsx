@@ -76,7 +76,7 @@ export function SettingsDialog({ open, onOpenChange, state, saving, error, onSav
   const ids = { workers: useId(), delay: useId(), days: useId(), forever: useId(), notify: useId(), error: useId() };
   // Fields are edited only once opened; until then (and after closing) the stored state is shown.
   const current = form ?? (state ? formOf(state) : null);
-  const { problems, update } = current ? validateSettings(current) : { problems: {}, update: null };
+  const { problems, update } = open && current ? validateSettings(current) : { problems: {}, update: null };
 
   const changeOpen = (next: boolean) => {
     setForm(null);
