@@ -125,3 +125,25 @@ export function useSelection(filter: EntryFilter, loadedIds: readonly string[]) 
     [selection, set, loadedIds, filter],
   );
 }
+
+/**
+ * The table's selection keys, for the grid's keydown handler (the focused row is `focusedId`):
+ * x toggles it, Shift+X extends from the anchor to it, Escape clears a non-empty selection. Returns
+ * whether the key was used, so the grid can preventDefault and stop handling it.
+ */
+export function handleSelectionKey(
+  event: { key: string; shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; altKey: boolean },
+  focusedId: string | null,
+  actions: { toggle: (id: string, range?: boolean) => void; clear: () => void; hasSelection: boolean },
+): boolean {
+  if (event.ctrlKey || event.metaKey || event.altKey) return false;
+  if ((event.key === 'x' || event.key === 'X') && focusedId !== null) {
+    actions.toggle(focusedId, event.shiftKey);
+    return true;
+  }
+  if (event.key === 'Escape' && actions.hasSelection) {
+    actions.clear();
+    return true;
+  }
+  return false;
+}
