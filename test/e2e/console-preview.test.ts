@@ -5,7 +5,8 @@
  * in light and dark go to test-artifacts/console/. The data is the renderer tests' FakeBackend
  * (the lead's e2e against a real core comes with the wiring into App).
  */
-import { createReadStream, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,34 @@ const RECORD_VIOLATIONS = `
   document.addEventListener('securitypolicyviolation', (e) =>
     window.__violations.push(e.violatedDirective + ': ' + e.blockedURI + ' ' + e.sample));
 `;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2 A/AA rules (through DevTools, so the CSP does not apply); serious and critical only. */
+async function seriousAxe(page: Page): Promise<string[]> {
+  await page.evaluate(`${AXE_SOURCE}; 0`);
+  const all = await page.evaluate<AxeViolation[]>(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)) })))`);
+  const serious = all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  // sonner's toasts (data-title / data-description) are the app's Toaster, not these components:
+  // logged for the report, not failed here.
+  const isToast = (t: string) => /data-(title|description)|data-sonner/.test(t);
+  for (const v of serious) {
+    const toast = v.targets.filter(isToast);
+    if (toast.length > 0) console.log(`axe (toaster): ${v.id} ${toast.join(' | ')}`);
+  }
+  return serious
+    .map((v) => ({ ...v, targets: v.targets.filter((t) => !isToast(t)) }))
+    .filter((v) => v.targets.length > 0)
+    .map((v) => `${v.id}: ${v.help} — ${v.targets.join(' | ')}`);
+}
 
 let browser: Browser;
 let server: Server;
@@ -91,7 +120,7 @@ afterAll(async () => {
   await new Promise((ok) => server.close(ok));
 });
 
-describe('console components in Chromium under the production CSP', () => {
+describe('console components in Chromium under the production CSP, with axe-core', () => {
   for (const scheme of ['light', 'dark'] as const) {
     it(`draws and works with no CSP violation (${scheme})`, async () => {
       const { page, problems } = await open(scheme);
@@ -105,11 +134,13 @@ describe('console components in Chromium under the production CSP', () => {
       await page.getByRole('button', { name: 'Pause queue' }).click();
       await page.getByRole('button', { name: 'Resume queue' }).waitFor();
       await page.screenshot({ path: join(SHOTS, `console-${scheme}.png`), fullPage: true });
+      const axe: string[] = await seriousAxe(page);
 
       await page.getByRole('button', { name: 'Delete', exact: true }).click();
       await page.getByRole('alertdialog').waitFor();
       expect(await page.evaluate('document.activeElement.textContent')).toBe('Go back');
       await page.screenshot({ path: join(SHOTS, `confirm-delete-${scheme}.png`) });
+      axe.push(...(await seriousAxe(page)));
       await page.getByRole('button', { name: 'Delete 2 entries' }).click();
       await page.getByText('Deleted 2 entries').waitFor();
 
@@ -118,6 +149,7 @@ describe('console components in Chromium under the production CSP', () => {
       await dialog.getByLabel('Workers').fill('80');
       await dialog.getByText('Use a whole number from 1 to 64.').waitFor();
       await page.screenshot({ path: join(SHOTS, `settings-${scheme}.png`) });
+      axe.push(...(await seriousAxe(page)));
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
 
@@ -125,12 +157,15 @@ describe('console components in Chromium under the production CSP', () => {
       await page.keyboard.press('Enter');
       await page.getByRole('menu').waitFor();
       await page.screenshot({ path: join(SHOTS, `export-menu-${scheme}.png`) });
+      axe.push(...(await seriousAxe(page)));
       await page.keyboard.press('Enter');
       await page.getByText(/^Exported 4 entries to \/home\/me\/Documents\/entries\.csv$/).waitFor();
 
       await page.getByRole('button', { name: 'Last day' }).click();
       await page.getByRole('img', { name: /per hour over the last day/ }).waitFor();
       await page.screenshot({ path: join(SHOTS, `throughput-day-${scheme}.png`), fullPage: true });
+      axe.push(...(await seriousAxe(page)));
+      expect(axe).toEqual([]);
 
       // Only the refused inline script above: nothing the components did was refused.
       expect(await violations(page)).toHaveLength(1);

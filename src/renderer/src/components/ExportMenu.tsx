@@ -108,7 +108,7 @@ export function ExportMenu({ scope, exporting, onExport }: Props) {
               className="focus-ring flex w-full items-baseline justify-between gap-3 rounded-lg px-2.5 py-1.5 text-left text-sm text-zinc-800 hover:bg-zinc-100 focus-visible:bg-zinc-100 focus-visible:outline-offset-0 dark:text-zinc-200 dark:hover:bg-zinc-800 dark:focus-visible:bg-zinc-800"
             >
               <span className="font-medium">{item.label}</span>
-              <span className="text-xs text-zinc-500 dark:text-zinc-400">{item.hint}</span>
+              <span className="text-xs text-zinc-600 dark:text-zinc-400">{item.hint}</span>
             </button>
           ))}
         </div>
