@@ -23,6 +23,7 @@ import {
   type Status,
   type StatusCounts,
 } from '../../src/shared/contract';
+import { FakeConsole } from './fake-console';
 
 const T0 = Date.parse('2025-01-01T12:00:00.000Z');
 let seq = 0;
@@ -55,6 +56,9 @@ export class FakeBackend {
   /** Errors for one channel only (e.g. a refused retry while everything else answers). */
   refusals = new Map<Channel, ErrorBody>();
   pageSize: number | null = null;
+
+  /** The operator console's channels and their state (queue settings, throughput, export): fake-console.ts. */
+  readonly console = new FakeConsole(this);
 
   readonly invoke = vi.fn(
     <C extends Channel>(channel: C, payload: RequestOf<C>): Promise<Envelope<ResponseOf<C>>> =>
@@ -95,7 +99,7 @@ export class FakeBackend {
     return counts;
   }
 
-  private answer(channel: Channel, payload: unknown): Envelope<unknown> {
+  private answer(channel: Channel, payload: unknown): Envelope<unknown> | Promise<Envelope<unknown>> {
     if (this.failure) return { ok: false, error: this.failure };
     const refusal = this.refusals.get(channel);
     if (refusal) return { ok: false, error: refusal };
@@ -159,7 +163,12 @@ export class FakeBackend {
         return { ok: true, data: stats };
       }
       default:
-        return { ok: false, error: { code: 'INTERNAL', message: `the fake backend does not answer ${channel}` } };
+        return (
+          this.console.answer(channel, payload) ?? {
+            ok: false,
+            error: { code: 'INTERNAL', message: `the fake backend does not answer ${channel}` },
+          }
+        );
     }
   }
 }

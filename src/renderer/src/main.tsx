@@ -1,3 +1,5 @@
+// First: configures zod before anything parses (no eval probe under the CSP).
+import './lib/zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
