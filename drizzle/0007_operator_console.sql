@@ -39,5 +39,8 @@ ALTER TABLE "entry_events" ADD COLUMN "stage" smallint;--> statement-breakpoint
 ALTER TABLE "entry_events" ADD COLUMN "duration_ms" integer;--> statement-breakpoint
 ALTER TABLE "entries" ADD CONSTRAINT "entries_status_check" CHECK ("entries"."status" IN ('CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED', 'FAILED', 'CANCELLED'));--> statement-breakpoint
 -- The one settings row and the one fold row (added by hand: drizzle-kit does not generate data).
-INSERT INTO "queue_settings" ("id") VALUES (1) ON CONFLICT DO NOTHING;--> statement-breakpoint
+-- Retention is 30 days on a new install; an install upgraded with entries already in it keeps them
+-- ("never", 0) until the person chooses a retention: an upgrade must not delete anyone's history.
+INSERT INTO "queue_settings" ("id", "retention_days")
+  VALUES (1, CASE WHEN EXISTS (SELECT 1 FROM "entries") THEN 0 ELSE 30 END) ON CONFLICT DO NOTHING;--> statement-breakpoint
 INSERT INTO "stats_fold" ("id") VALUES (1) ON CONFLICT DO NOTHING;

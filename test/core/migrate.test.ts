@@ -88,6 +88,9 @@ describe('upgrading a v0000 data dir', () => {
 
     const expected = fixtureCounts();
     expect(expected).toEqual({ CREATED: 2, STAGE_1: 1, STAGE_2: 1, COMPLETED: 2, FAILED: 1, CANCELLED: 0 });
+    // An upgrade deletes no one's history: retention starts at "never" where entries already exist
+    // (a new install gets 30 days), so the old finished entries below survive maintenance.
+    expect((await ok(core.invoke('queue:state', {}))).retentionDays).toBeNull();
     const page = await ok(core.invoke('entries:list', {}));
     expect(page.counts).toEqual(expected);
     expect(page.items.map((e) => e.id)).toEqual(FIXTURE_ENTRIES.map((e) => e.id).reverse());
