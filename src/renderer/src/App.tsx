@@ -240,8 +240,8 @@ export function App() {
           <div className={`transition-opacity ${offline ? 'opacity-60' : ''}`}>
             <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} searching={search !== ''} />
           </div>
+          {/* The search box last: Tab from it goes straight to the rows (SearchBox's onLeave too). */}
           <div className="flex flex-wrap items-center gap-2">
-            <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} onLeave={focusList} />
             <ExportMenu
               scope={exportScope(status, search)}
               exporting={exportEntries.isPending}
@@ -255,6 +255,7 @@ export function App() {
               <ChartGlyph />
               Throughput
             </Button>
+            <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} onLeave={focusList} />
           </div>
         </div>
         {trouble ? (
@@ -265,16 +266,6 @@ export function App() {
           />
         ) : null}
         <div className="flex min-h-0 flex-1 flex-col gap-4 xl:flex-row">
-          {chartsShown ? (
-            <div id="throughput-panel" className="max-h-[55%] shrink-0 overflow-y-auto xl:order-last xl:max-h-none xl:w-96">
-              <ThroughputPanel
-                window={chartWindow}
-                onWindowChange={setChartWindow}
-                data={throughput.data}
-                error={throughput.error ? errorMessage(throughput.error) : null}
-              />
-            </div>
-          ) : null}
           <div className="flex min-h-0 min-w-0 flex-1 flex-col gap-3">
             <BulkBar
               count={selected}
@@ -297,6 +288,17 @@ export function App() {
               />
             </div>
           </div>
+          {/* After the rows: below them when stacked, beside them on wide windows (and after them for Tab). */}
+          {chartsShown ? (
+            <div id="throughput-panel" className="max-h-[55%] shrink-0 overflow-y-auto xl:max-h-none xl:w-96">
+              <ThroughputPanel
+                window={chartWindow}
+                onWindowChange={setChartWindow}
+                data={throughput.data}
+                error={throughput.error ? errorMessage(throughput.error) : null}
+              />
+            </div>
+          ) : null}
         </div>
       </main>
       <NewEntryDialog

@@ -100,7 +100,8 @@ export const EntryRow = memo(function EntryRow({
           </div>
         )}
       </td>
-      <td role="gridcell" data-column="status" className={`max-w-0 px-3 ${cellY}`}>
+      {/* A little less padding than the rest: badge over attempt or progress must fit the row's 56 px. */}
+      <td role="gridcell" data-column="status" className={`max-w-0 px-3 ${compact ? 'py-1' : 'py-1.5'}`}>
         <div className={compact ? 'flex min-w-0 items-center gap-2' : 'flex min-w-0 flex-col items-start gap-1'}>
           <StatusBadge status={entry.status} label={state.label} running={state.running} />
           <StatusMeta entry={entry} state={state} withProgress={!showProgress} />
