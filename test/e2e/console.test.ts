@@ -213,6 +213,15 @@ describe('the console against a real core', () => {
     await expect.poll(() => bar.getByRole('status').textContent()).toBe('1 entry selected');
     await page.keyboard.press('Escape');
     await bar.waitFor({ state: 'detached' });
+    // Up from the first row: the header checkbox; Space ticks the loaded rows; Down goes back.
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe('Select the loaded entries');
+    await page.keyboard.press('Space');
+    await expect.poll(() => bar.getByRole('status').textContent()).toBe('100 entries selected');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-rowindex")')).toBe('2');
+    await page.keyboard.press('Escape');
+    await bar.waitFor({ state: 'detached' });
   });
 
   it('(c) pause survives a reload (the state is the core\'s), and settings change workers and stage delay', async () => {
@@ -304,7 +313,7 @@ describe('the console against a real core', () => {
     for (const theme of THEMES) {
       const page = await harness.open(still.invoke, { colorScheme: theme });
       await page.getByRole('button', { name: 'Throughput' }).click();
-      await page.getByRole('region', { name: 'Throughput' }).locator('svg').waitFor();
+      await page.getByRole('region', { name: 'Throughput' }).getByRole('img', { name: /^Completed and failed/ }).waitFor();
       await page.locator('tr[data-entry-id]').nth(0).getByRole('checkbox').click();
       await page.locator('tr[data-entry-id]').nth(2).getByRole('checkbox').click({ modifiers: ['Shift'] });
       await page.getByRole('toolbar', { name: 'Selected entries' }).waitFor();

@@ -248,6 +248,7 @@ export function App() {
               onExport={(format) => exportEntries.mutate({ format, filter: entryFilter })}
             />
             <Button
+              className="aria-expanded:border-indigo-300 aria-expanded:bg-indigo-50 aria-expanded:text-indigo-900 dark:aria-expanded:border-indigo-500/40 dark:aria-expanded:bg-indigo-500/15 dark:aria-expanded:text-indigo-100"
               aria-expanded={chartsShown}
               aria-controls="throughput-panel"
               onClick={() => setChartsShown((shown) => !shown)}
@@ -265,7 +266,7 @@ export function App() {
             onRetry={() => void (list.isError ? list.refetch() : poll.refetch())}
           />
         ) : null}
-        <div className="flex min-h-0 flex-1 flex-col gap-4 xl:flex-row">
+        <div className="flex min-h-0 flex-1 flex-col gap-4">
           <div className="flex min-h-0 min-w-0 flex-1 flex-col gap-3">
             <BulkBar
               count={selected}
@@ -288,9 +289,9 @@ export function App() {
               />
             </div>
           </div>
-          {/* After the rows: below them when stacked, beside them on wide windows (and after them for Tab). */}
+          {/* Below the rows, and after them for Tab: the search box hands the keyboard straight to the rows. */}
           {chartsShown ? (
-            <div id="throughput-panel" className="max-h-[55%] shrink-0 overflow-y-auto xl:max-h-none xl:w-96">
+            <div id="throughput-panel" className="max-h-[50%] shrink-0 overflow-y-auto rounded-2xl">
               <ThroughputPanel
                 window={chartWindow}
                 onWindowChange={setChartWindow}

@@ -85,6 +85,7 @@ export function EntriesTable({
   const columns = COLUMNS.filter((c) => c.in.includes(layout) && (c.id !== 'select' || selection !== undefined));
 
   const [activeId, setActiveId] = useState<string | null>(null);
+  const headerBoxRef = useRef<HTMLInputElement | null>(null);
   const activeIndex = useMemo(() => {
     if (entries.length === 0) return -1;
     const i = activeId === null ? -1 : entries.findIndex((e) => e.id === activeId);
@@ -173,7 +174,11 @@ export function EntriesTable({
       Home: 0,
       End: entries.length - 1,
     };
-    if (e.key === 'Enter' || e.key === ' ') {
+    if (selection && index === 0 && (e.key === 'ArrowUp' || e.key === 'k') && !e.shiftKey) {
+      // Up from the first row reaches the header's checkbox, as in a grid whose header row is row 1.
+      e.preventDefault();
+      headerBoxRef.current?.focus();
+    } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       onOpen(row.dataset.entryId);
     } else if (e.key in moves && !e.shiftKey) {
@@ -247,8 +252,26 @@ export function EntriesTable({
                   className={`border-b border-zinc-200 text-[11px] font-semibold tracking-wider text-zinc-600 uppercase dark:border-zinc-800 dark:text-zinc-400 ${c.id === 'title' && !selection ? 'pl-5 pr-2' : c.className}`}
                 >
                   {c.id === 'select' && selection ? (
-                    <span className="flex items-center">
-                      <HeaderCheckbox state={selection.header} onChange={selection.onSelectLoaded} />
+                    <span
+                      className="flex items-center"
+                      ref={(el) => {
+                        headerBoxRef.current = el?.querySelector('input') ?? null;
+                      }}
+                    >
+                      <HeaderCheckbox
+                        state={selection.header}
+                        onChange={selection.onSelectLoaded}
+                        tabIndex={-1}
+                        onKeyDown={(e) => {
+                          const first = entries[0];
+                          if ((e.key === 'ArrowDown' || e.key === 'j') && first) {
+                            e.preventDefault();
+                            const el = bodyRef.current?.querySelector<HTMLElement>(`tr[data-entry-id="${CSS.escape(first.id)}"]`);
+                            if (el) el.focus();
+                            else moveTo(0);
+                          }
+                        }}
+                      />
                     </span>
                   ) : (
                     <span className="block truncate">{c.label}</span>

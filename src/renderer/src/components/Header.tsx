@@ -40,7 +40,7 @@ export function Header({ live, workers, onNew, paused, pausePending, onPauseChan
           {look.text}
         </span>
         {workers !== null ? (
-          <span className="flex items-center gap-1.5">
+          <span className="flex items-center gap-1.5 whitespace-nowrap">
             <CpuIcon width={13} height={13} />
             {workers} {workers === 1 ? 'worker' : 'workers'}
           </span>
@@ -48,14 +48,17 @@ export function Header({ live, workers, onNew, paused, pausePending, onPauseChan
       </div>
       <div className="ml-auto flex items-center gap-2">
         <PauseToggle paused={paused} pending={pausePending} onChange={onPauseChange} />
-        <Button variant="ghost" className="h-8 px-2.5 text-xs" onClick={onSettings} aria-haspopup="dialog">
+        <Button variant="ghost" className="h-8 px-2.5 text-xs" onClick={onSettings} aria-haspopup="dialog" aria-label="Settings" title="Queue settings">
           <GearGlyph />
-          Settings
+          {/* The word only where there is room; the name stays "Settings" either way. */}
+          <span className="hidden md:inline">Settings</span>
         </Button>
         <Button variant="primary" onClick={onNew} aria-keyshortcuts="Control+N Meta+N">
           <PlusIcon width={15} height={15} />
           New entry
-          <Kbd onDark>{modKey} N</Kbd>
+          <span className="hidden md:inline">
+            <Kbd onDark>{modKey} N</Kbd>
+          </span>
         </Button>
       </div>
     </header>
