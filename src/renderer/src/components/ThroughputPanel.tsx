@@ -138,7 +138,7 @@ function BucketTable({ buckets, unit }: { buckets: Throughput['buckets']; unit: 
 function StageTable({ stages }: { stages: readonly StageTiming[] }) {
   if (stages.length === 0) return <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">No stage has run in this window.</p>;
   return (
-    <table className="mt-2 w-full max-w-md">
+    <table className="mt-2 w-full max-w-md text-sm">
       <caption className="sr-only">Stage durations: median (p50) and 95th percentile (p95)</caption>
       <thead>
         <tr>
