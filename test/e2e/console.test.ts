@@ -246,6 +246,7 @@ describe('the console against a real core', () => {
     await shoot(page, 'c-settings');
     await dialog.getByLabel('Workers').fill('0');
     expect(await dialog.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
+    await shoot(page, 'c-settings-invalid');
     await dialog.getByLabel('Workers').fill('3');
     await dialog.getByRole('button', { name: 'Save settings' }).click();
     await dialog.waitFor({ state: 'detached' });
