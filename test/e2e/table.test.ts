@@ -104,7 +104,7 @@ const MEASURE = `(() => {
     range.selectNodeContents(label);
     return { column: th.dataset.column ?? '', box: box(th), text: box(range), clipped: label.scrollWidth > label.clientWidth };
   });
-  const firstTitleCell = grid.querySelector('tbody tr[data-entry-id] td');
+  const firstTitleCell = grid.querySelector('tbody tr[data-entry-id] td[data-column="title"]');
   return {
     viewport: window.innerWidth,
     grid: box(grid),
@@ -335,8 +335,8 @@ describe('a failed attempt waiting for its retry, from a real core', () => {
     // Narrow: no Result column; the error moves under the title, the attempt stays under the badge.
     await page.setViewportSize({ width: 640, height: 600 });
     await expect.poll(() => page.locator('[data-layout]').getAttribute('data-layout')).toBe('narrow');
-    expect(await r.locator('td').first().textContent()).toContain('Retrying · upstream refused the connection');
-    expect(await r.locator('td').nth(1).textContent()).toMatch(/attempt 2 of 3 · retry in \d+m/);
+    expect(await r.locator('td[data-column="title"]').textContent()).toContain('Retrying · upstream refused the connection');
+    expect(await r.locator('td[data-column="status"]').textContent()).toMatch(/attempt 2 of 3 · retry in \d+m/);
     await screenshot(page, 'table-retrying-640', 'dark');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 800 });

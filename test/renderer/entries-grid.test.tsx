@@ -44,8 +44,15 @@ describe('entries grid: keyboard model', () => {
     expect(focusedTitle()).toBe('Job 197');
     await user.keyboard('k');
     expect(focusedTitle()).toBe('Job 198');
-    await user.keyboard('{ArrowUp}{ArrowUp}');
-    expect(focusedTitle()).toBe('Job 199'); // stays on the first row
+    await user.keyboard('{ArrowUp}');
+    expect(focusedTitle()).toBe('Job 199');
+    // Up from the first row reaches the header row's checkbox (row 1 of the grid), which is no Tab
+    // stop of its own; Down goes back, and the rows keep their one Tab stop.
+    await user.keyboard('{ArrowUp}');
+    expect(document.activeElement).toHaveAccessibleName('Select the loaded entries');
+    expect(document.activeElement).toHaveAttribute('tabindex', '-1');
+    await user.keyboard('{ArrowDown}');
+    expect(focusedTitle()).toBe('Job 199');
     expect(tabStops()).toEqual([document.activeElement]);
 
     // The test viewport is 800 px high: a page is (800 - 36) / 56 rounded down, less one.

@@ -1,17 +1,23 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
-import type { RetryFrom, Status } from '../../shared/contract';
+import { useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { BulkAction, RetryFrom, Status, ThroughputWindow } from '../../shared/contract';
 import { errorMessage } from '../../shared/error-message';
+import { BulkBar } from './components/BulkBar';
+import { ConfirmDialog, bulkConfirmCopy } from './components/ConfirmDialog';
 import { EmptyState } from './components/EmptyState';
-import { EntriesTable, SkeletonRows } from './components/EntriesTable';
+import { EntriesTable, SkeletonRows, type TableSelection } from './components/EntriesTable';
 import { EntryDetailDialog } from './components/EntryDetailDialog';
 import { ErrorBanner } from './components/ErrorBanner';
+import { ExportMenu } from './components/ExportMenu';
 import { Header } from './components/Header';
 import { PlusIcon } from './components/icons';
 import { NewEntryDialog } from './components/NewEntryDialog';
 import { SearchBox } from './components/SearchBox';
+import { SettingsDialog } from './components/SettingsDialog';
 import { StatusFilters } from './components/StatusFilters';
+import { ThroughputPanel } from './components/ThroughputPanel';
 import { Button } from './components/ui';
+import { useBulkAction } from './data/bulk';
 import { useChangeNotices } from './data/change-notices';
 import { troubleOf } from './data/core-status';
 import {
@@ -27,7 +33,12 @@ import {
   useRetryEntry,
   type EntryFilters,
 } from './data/entries';
+import { useCancelEntry, useDeleteEntry } from './data/entries-actions';
+import { useExportEntries } from './data/export';
+import { useQueueState, useUpdateQueue } from './data/queue';
 import { useStats } from './data/stats';
+import { useThroughput } from './data/throughput';
+import { matchingTotal, selectedCount, toEntryFilter, useSelection } from './lib/selection';
 import { STATUS_LOOK } from './lib/status';
 import { useDebouncedValue } from './lib/useDebouncedValue';
 
@@ -81,6 +92,38 @@ export function App() {
     const entry = detail.data;
     if (entry) retry.mutate({ id: entry.id, from, resumesAt: failedStageOf(entry) });
   };
+  const cancel = useCancelEntry();
+  const del = useDeleteEntry();
+  const entryBusy =
+    cancel.isPending && cancel.variables === openId ? 'cancel' : del.isPending && del.variables === openId ? 'delete' : null;
+
+  // Bulk actions: a selection per filter, over the loaded rows or everything matching.
+  const entryFilter = useMemo(() => toEntryFilter(filters), [filters]);
+  const loadedIds = useMemo(() => entries.map((e) => e.id), [entries]);
+  const sel = useSelection(entryFilter, loadedIds);
+  const matching = matchingTotal(counts, matched, status);
+  const selected = selectedCount(sel.selection, matching.count);
+  const bulk = useBulkAction();
+  const [confirming, setConfirming] = useState<BulkAction | null>(null);
+  const confirmCopy = confirming ? bulkConfirmCopy(confirming, selected, sel.selection, matching.capped) : null;
+  const tableSelection = useTableSelection(sel, loadedIds.length);
+
+  // Pause and settings: two instances of one mutation, so the toggle's pending state and the dialog's error stay apart.
+  const queue = useQueueState();
+  const pause = useUpdateQueue();
+  const save = useUpdateQueue();
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const openSettings = () => {
+    save.reset();
+    setSettingsOpen(true);
+  };
+
+  // Throughput: asked of the core only while the panel is shown.
+  const [chartsShown, setChartsShown] = useState(false);
+  const [chartWindow, setChartWindow] = useState<ThroughputWindow>('hour');
+  const throughput = useThroughput(chartWindow, chartsShown);
+
+  const exportEntries = useExportEntries();
 
   useGlobalShortcuts({
     // Not over an open drawer: a dialog stacked on a modal drawer would fight it for focus and dimming.
@@ -88,6 +131,14 @@ export function App() {
       if (openId === null) setNewOpen(true);
     },
     onSearch: () => searchRef.current?.focus(),
+    // Esc anywhere outside a field clears the ticks; an open dialog or menu takes its own Esc first.
+    onEscape: () => {
+      if (sel.target !== null && !document.querySelector('[role="dialog"], [role="alertdialog"]')) {
+        sel.clear();
+        return true;
+      }
+      return false;
+    },
   });
 
   const filtered = status !== null || search !== '';
@@ -178,6 +229,10 @@ export function App() {
         live={trouble ? (trouble.outage === 'stopped' ? 'stopped' : 'offline') : list.isSuccess ? 'live' : 'connecting'}
         workers={stats.isError ? null : (stats.data?.workers ?? null)}
         onNew={() => setNewOpen(true)}
+        paused={queue.data?.paused}
+        pausePending={pause.isPending}
+        onPauseChange={(paused) => pause.mutate({ paused })}
+        onSettings={openSettings}
       />
       <main className="mx-auto flex min-h-0 w-full flex-1 flex-col gap-4 px-6 pt-5 pb-6">
         <div className="flex flex-wrap items-center justify-between gap-3">
@@ -185,7 +240,24 @@ export function App() {
           <div className={`transition-opacity ${offline ? 'opacity-60' : ''}`}>
             <StatusFilters counts={counts} total={total} selected={status} onSelect={setStatus} searching={search !== ''} />
           </div>
-          <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} onLeave={focusList} />
+          {/* The search box last: Tab from it goes straight to the rows (SearchBox's onLeave too). */}
+          <div className="flex flex-wrap items-center gap-2">
+            <ExportMenu
+              scope={exportScope(status, search)}
+              exporting={exportEntries.isPending}
+              onExport={(format) => exportEntries.mutate({ format, filter: entryFilter })}
+            />
+            <Button
+              className="aria-expanded:border-indigo-300 aria-expanded:bg-indigo-50 aria-expanded:text-indigo-900 dark:aria-expanded:border-indigo-500/40 dark:aria-expanded:bg-indigo-500/15 dark:aria-expanded:text-indigo-100"
+              aria-expanded={chartsShown}
+              aria-controls="throughput-panel"
+              onClick={() => setChartsShown((shown) => !shown)}
+            >
+              <ChartGlyph />
+              Throughput
+            </Button>
+            <SearchBox ref={searchRef} value={searchInput} onChange={setSearchInput} onLeave={focusList} />
+          </div>
         </div>
         {trouble ? (
           <ErrorBanner
@@ -194,9 +266,40 @@ export function App() {
             onRetry={() => void (list.isError ? list.refetch() : poll.refetch())}
           />
         ) : null}
-        {/* Dimmed while the core does not answer: what is shown may be out of date. */}
-        <div className={`flex min-h-0 flex-1 flex-col transition-opacity ${offline && entries.length > 0 ? 'opacity-60' : ''}`} data-stale={offline || undefined}>
-          <EntriesTable entries={entries} onOpen={onOpen} placeholder={placeholder} footer={footer} maxAttempts={maxAttempts} />
+        <div className="flex min-h-0 flex-1 flex-col gap-4">
+          <div className="flex min-h-0 min-w-0 flex-1 flex-col gap-3">
+            <BulkBar
+              count={selected}
+              allMatching={sel.selection.kind === 'matching'}
+              matching={matching}
+              busy={bulk.isPending ? bulk.variables.action : null}
+              onAction={setConfirming}
+              onSelectAllMatching={sel.selectAllMatching}
+              onClear={sel.clear}
+            />
+            {/* Dimmed while the core does not answer: what is shown may be out of date. */}
+            <div className={`flex min-h-0 flex-1 flex-col transition-opacity ${offline && entries.length > 0 ? 'opacity-60' : ''}`} data-stale={offline || undefined}>
+              <EntriesTable
+                entries={entries}
+                onOpen={onOpen}
+                placeholder={placeholder}
+                footer={footer}
+                maxAttempts={maxAttempts}
+                selection={tableSelection}
+              />
+            </div>
+          </div>
+          {/* Below the rows, and after them for Tab: the search box hands the keyboard straight to the rows. */}
+          {chartsShown ? (
+            <div id="throughput-panel" className="max-h-[50%] shrink-0 overflow-y-auto rounded-2xl">
+              <ThroughputPanel
+                window={chartWindow}
+                onWindowChange={setChartWindow}
+                data={throughput.data}
+                error={throughput.error ? errorMessage(throughput.error) : null}
+              />
+            </div>
+          ) : null}
         </div>
       </main>
       <NewEntryDialog
@@ -219,8 +322,77 @@ export function App() {
         onRetry={onRetry}
         retrying={retry.isPending && retry.variables.id === openId}
         retryError={retry.isError && retry.variables.id === openId ? errorMessage(retry.error) : null}
+        onCancel={() => {
+          if (openId) cancel.mutate(openId);
+        }}
+        onDelete={() => {
+          if (openId) del.mutate(openId, { onSuccess: closeDetail });
+        }}
+        actionBusy={entryBusy}
+      />
+      {confirmCopy ? (
+        <ConfirmDialog
+          open
+          onOpenChange={(open) => {
+            if (!open) setConfirming(null);
+          }}
+          {...confirmCopy}
+          busy={bulk.isPending}
+          onConfirm={() => {
+            const target = sel.target;
+            if (!target || !confirming) return;
+            bulk.mutate({ action: confirming, target }, { onSuccess: sel.clear, onSettled: () => setConfirming(null) });
+          }}
+        />
+      ) : null}
+      <SettingsDialog
+        open={settingsOpen}
+        onOpenChange={(open) => {
+          save.reset();
+          setSettingsOpen(open);
+        }}
+        state={queue.data}
+        saving={save.isPending}
+        error={save.error ? errorMessage(save.error) : null}
+        onSave={(update) => save.mutate(update, { onSuccess: () => setSettingsOpen(false) })}
       />
     </div>
+  );
+}
+
+/** What an export covers, in words, for the Export button's description. */
+function exportScope(status: Status | null, search: string): string {
+  const what = status ? `${STATUS_LOOK[status].label} entries` : 'All entries';
+  return search ? `${what} matching “${search}”` : what;
+}
+
+/**
+ * The table's view of the selection. The row callback goes through a ref so it keeps one identity:
+ * the memoised rows then re-render only when their own tick changes.
+ */
+function useTableSelection(sel: ReturnType<typeof useSelection>, loaded: number): TableSelection {
+  const ref = useRef(sel);
+  useLayoutEffect(() => {
+    ref.current = sel;
+  });
+  const onToggle = useCallback((id: string, range: boolean) => ref.current.toggle(id, range), []);
+  const { selection } = sel;
+  const ticked = selection.kind === 'matching' ? loaded : selection.ids.size;
+  return {
+    isSelected: sel.isSelected,
+    onToggle,
+    onSelectLoaded: (all) => (all ? sel.selectLoaded() : sel.clear()),
+    header: ticked === 0 ? 'none' : ticked >= loaded && loaded > 0 ? 'all' : 'some',
+    hasSelection: sel.target !== null,
+    onClear: sel.clear,
+  };
+}
+
+function ChartGlyph() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" aria-hidden>
+      <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
+    </svg>
   );
 }
 
@@ -254,8 +426,8 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-/** Ctrl/Cmd+N opens "New entry"; "/" jumps to the search box. */
-function useGlobalShortcuts(handlers: { onNew: () => void; onSearch: () => void }) {
+/** Ctrl/Cmd+N opens "New entry"; "/" jumps to the search box; Esc (outside fields) as `onEscape` decides. */
+function useGlobalShortcuts(handlers: { onNew: () => void; onSearch: () => void; onEscape: () => boolean }) {
   const onKeyDown = useEffectEvent((e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'n') {
       e.preventDefault();
@@ -263,6 +435,8 @@ function useGlobalShortcuts(handlers: { onNew: () => void; onSearch: () => void 
     } else if (e.key === '/' && !e.ctrlKey && !e.metaKey && !isTyping(e.target)) {
       e.preventDefault();
       handlers.onSearch();
+    } else if (e.key === 'Escape' && !e.defaultPrevented && !isTyping(e.target)) {
+      if (handlers.onEscape()) e.preventDefault();
     }
   });
   useEffect(() => {

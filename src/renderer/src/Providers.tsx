@@ -9,7 +9,8 @@ export function Providers({ client, children }: { client: QueryClient; children:
     <ErrorBoundary>
       <QueryClientProvider client={client}>
         {children}
-        <Toaster theme="system" position="bottom-right" richColors closeButton />
+        {/* Bottom left: the entry drawer opens on the right, and a toast there would cover its actions. */}
+        <Toaster theme="system" position="bottom-left" richColors closeButton />
       </QueryClientProvider>
     </ErrorBoundary>
   );

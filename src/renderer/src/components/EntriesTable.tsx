@@ -13,9 +13,11 @@ import {
 } from 'react';
 import type { Entry } from '../../../shared/contract';
 import { useDensity } from '../lib/density';
+import { handleSelectionKey } from '../lib/selection';
 import { useTableLayout, type TableLayout } from '../lib/table-layout';
 import { DensityToggle } from './DensityToggle';
 import { EntryRow, ROW_HEIGHT } from './EntryRow';
+import { HeaderCheckbox } from './SelectCheckbox';
 
 interface Props {
   entries: Entry[];
@@ -25,16 +27,31 @@ interface Props {
   footer?: ReactNode;
   /** The core's attempt limit, when the renderer knows it ("attempt 2 of 3"). */
   maxAttempts?: number;
+  /** Ticking rows for bulk actions; without it the table has no checkbox column. */
+  selection?: TableSelection;
+}
+
+export interface TableSelection {
+  isSelected: (id: string) => boolean;
+  /** x or a checkbox on a row; `range` for Shift (from the last row ticked). Must be stable (rows are memoised). */
+  onToggle: (id: string, range: boolean) => void;
+  /** The header checkbox: ticks the loaded rows (true) or clears (false). */
+  onSelectLoaded: (all: boolean) => void;
+  header: 'none' | 'some' | 'all';
+  hasSelection: boolean;
+  onClear: () => void;
 }
 
 /** The sticky header's height: rows start below it, and a row scrolled to must not hide under it. */
 const HEADER_HEIGHT = 36;
 
-type ColumnId = 'title' | 'status' | 'progress' | 'result' | 'created' | 'updated';
+type ColumnId = 'select' | 'title' | 'status' | 'progress' | 'result' | 'created' | 'updated';
 
 // Fixed widths except Title (the rest) and Result (a share); see lib/table-layout.ts for who is shown when.
 const COLUMNS: { id: ColumnId; label: string; className: string; in: readonly TableLayout[] }[] = [
-  { id: 'title', label: 'Title', className: 'pl-5 pr-2', in: ['narrow', 'medium', 'wide', 'full'] },
+  // The row checkboxes; its left padding is the table's edge margin, so the title needs little of its own.
+  { id: 'select', label: 'Select', className: 'w-10 pl-5 pr-0', in: ['narrow', 'medium', 'wide', 'full'] },
+  { id: 'title', label: 'Title', className: 'pl-2.5 pr-2', in: ['narrow', 'medium', 'wide', 'full'] },
   { id: 'status', label: 'Status', className: 'w-40 px-3', in: ['narrow', 'medium', 'wide', 'full'] },
   { id: 'progress', label: 'Progress', className: 'w-36 px-3', in: ['medium', 'wide', 'full'] },
   { id: 'result', label: 'Result', className: 'w-[20%] px-3', in: ['wide', 'full'] },
@@ -45,11 +62,19 @@ const COLUMNS: { id: ColumnId; label: string; className: string; in: readonly Ta
 
 /**
  * The entries table, an ARIA grid: one Tab stop (the active row has tabIndex 0, the rest -1), arrows
- * or j/k, Home/End and PageUp/PageDown move between rows, Enter opens one. Rows are virtualised with
+ * or j/k, Home/End and PageUp/PageDown move between rows, Enter opens one, x ticks the focused row
+ * for a bulk action (Shift+X a range), Esc clears the ticks. Rows are virtualised with
  * spacer rows so it stays a real <table>; the active row is always rendered, even scrolled far out of
  * view, so the focus stays on it while the wheel scrolls and Tab comes back to it.
  */
-export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts }: Props) {
+export function EntriesTable({
+  entries,
+  onOpen,
+  placeholder,
+  footer,
+  maxAttempts,
+  selection,
+}: Props) {
   const frameRef = useRef<HTMLDivElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
@@ -57,9 +82,10 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
   const gutter = useScrollbarWidth(scrollRef);
   const [density, setDensity] = useDensity();
   const rowHeight = ROW_HEIGHT[density];
-  const columns = COLUMNS.filter((c) => c.in.includes(layout));
+  const columns = COLUMNS.filter((c) => c.in.includes(layout) && (c.id !== 'select' || selection !== undefined));
 
   const [activeId, setActiveId] = useState<string | null>(null);
+  const headerBoxRef = useRef<HTMLInputElement | null>(null);
   const activeIndex = useMemo(() => {
     if (entries.length === 0) return -1;
     const i = activeId === null ? -1 : entries.findIndex((e) => e.id === activeId);
@@ -125,6 +151,17 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
     if (!row?.dataset.entryId || e.altKey || e.ctrlKey || e.metaKey) return;
     const index = entries.findIndex((x) => x.id === row.dataset.entryId);
     if (index < 0) return;
+    if (
+      selection &&
+      handleSelectionKey(e, row.dataset.entryId, {
+        toggle: (id, range = false) => selection.onToggle(id, range),
+        clear: selection.onClear,
+        hasSelection: selection.hasSelection,
+      })
+    ) {
+      e.preventDefault();
+      return;
+    }
     const viewport = scrollRef.current?.clientHeight ?? 0;
     const page = Math.max(1, Math.floor((viewport - HEADER_HEIGHT) / rowHeight) - 1);
     const moves: Record<string, number> = {
@@ -137,7 +174,11 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
       Home: 0,
       End: entries.length - 1,
     };
-    if (e.key === 'Enter' || e.key === ' ') {
+    if (selection && index === 0 && (e.key === 'ArrowUp' || e.key === 'k') && !e.shiftKey) {
+      // Up from the first row reaches the header's checkbox, as in a grid whose header row is row 1.
+      e.preventDefault();
+      headerBoxRef.current?.focus();
+    } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       onOpen(row.dataset.entryId);
     } else if (e.key in moves && !e.shiftKey) {
@@ -174,6 +215,8 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
           layout={layout}
           density={density}
           maxAttempts={maxAttempts}
+          selected={selection?.isSelected(entry.id)}
+          onToggleSelect={selection?.onToggle}
         />,
       );
       cursor = item.end;
@@ -193,6 +236,7 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
         <table
           role="grid"
           aria-label="Entries"
+          aria-multiselectable={selection ? true : undefined}
           aria-rowcount={placeholder ? undefined : entries.length + 1}
           className="w-full table-fixed border-separate border-spacing-0 text-left"
         >
@@ -205,9 +249,33 @@ export function EntriesTable({ entries, onOpen, placeholder, footer, maxAttempts
                   scope="col"
                   data-column={c.id}
                   style={{ height: HEADER_HEIGHT }}
-                  className={`border-b border-zinc-200 text-[11px] font-semibold tracking-wider text-zinc-600 uppercase dark:border-zinc-800 dark:text-zinc-400 ${c.className}`}
+                  className={`border-b border-zinc-200 text-[11px] font-semibold tracking-wider text-zinc-600 uppercase dark:border-zinc-800 dark:text-zinc-400 ${c.id === 'title' && !selection ? 'pl-5 pr-2' : c.className}`}
                 >
-                  <span className="block truncate">{c.label}</span>
+                  {c.id === 'select' && selection ? (
+                    <span
+                      className="flex items-center"
+                      ref={(el) => {
+                        headerBoxRef.current = el?.querySelector('input') ?? null;
+                      }}
+                    >
+                      <HeaderCheckbox
+                        state={selection.header}
+                        onChange={selection.onSelectLoaded}
+                        tabIndex={-1}
+                        onKeyDown={(e) => {
+                          const first = entries[0];
+                          if ((e.key === 'ArrowDown' || e.key === 'j') && first) {
+                            e.preventDefault();
+                            const el = bodyRef.current?.querySelector<HTMLElement>(`tr[data-entry-id="${CSS.escape(first.id)}"]`);
+                            if (el) el.focus();
+                            else moveTo(0);
+                          }
+                        }}
+                      />
+                    </span>
+                  ) : (
+                    <span className="block truncate">{c.label}</span>
+                  )}
                 </th>
               ))}
             </tr>

@@ -11,6 +11,7 @@ import { ProgressBar } from './ProgressBar';
 import { RelativeTime } from './RelativeTime';
 import { StatusBadge } from './StatusBadge';
 import { DialogCloseButton } from './DialogCloseButton';
+import { EntryActions } from './EntryActions';
 import { Button } from './ui';
 import { useReturnFocus } from './useReturnFocus';
 
@@ -29,6 +30,11 @@ export interface EntryDetailProps {
   retrying: boolean;
   /** Why the last retry was refused, in words: shown here, once (no toast). */
   retryError: string | null;
+  /** Cancel (waiting or running) and delete (finished, once confirmed); their errors are toasts. */
+  onCancel: () => void;
+  onDelete: () => void;
+  /** The cancel or delete of this entry that is under way, if any. */
+  actionBusy: 'cancel' | 'delete' | null;
 }
 
 /** A drawer with one entry's facts, result or error, and its event timeline. Presentational. */
@@ -58,7 +64,7 @@ export function EntryDetailDialog({ id, onClose, ...body }: EntryDetailProps) {
 
 type BodyProps = Omit<EntryDetailProps, 'onClose' | 'id'> & { id: string };
 
-function DetailBody({ id, entry, loading, loadError, maxAttempts, ...retry }: BodyProps) {
+function DetailBody({ id, entry, loading, loadError, maxAttempts, onCancel, onDelete, actionBusy, ...retry }: BodyProps) {
   const state = entry ? entryState(entry, maxAttempts) : null;
   return (
     <>
@@ -90,6 +96,11 @@ function DetailBody({ id, entry, loading, loadError, maxAttempts, ...retry }: Bo
           </p>
         ) : null}
       </div>
+      {entry ? (
+        <EntryFooter>
+          <EntryActions status={entry.status} busy={actionBusy} onCancel={onCancel} onDelete={onDelete} />
+        </EntryFooter>
+      ) : null}
     </>
   );
 }
@@ -282,6 +293,15 @@ function timelineStory(event: EntryEvent): { heading: string; detail: string | n
   const failed = event.message ? /^attempt (\d+) failed: ([\s\S]*)$/.exec(event.message) : null;
   if (failed) return { heading: `${name} failed (attempt ${failed[1]})`, detail: failed[2] ?? null };
   return { heading: `${name} interrupted`, detail: event.message };
+}
+
+/** The drawer's bottom bar, shown only when an action applies (EntryActions renders nothing otherwise). */
+function EntryFooter({ children }: { children: ReactNode }) {
+  return (
+    <div className="flex shrink-0 items-center justify-end gap-2 border-t border-zinc-100 px-6 py-3 empty:hidden dark:border-zinc-800">
+      {children}
+    </div>
+  );
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {

@@ -8,6 +8,7 @@ import { useNow } from '../lib/time';
 import { AlertIcon } from './icons';
 import { ProgressBar } from './ProgressBar';
 import { RelativeTime } from './RelativeTime';
+import { RowCheckbox } from './SelectCheckbox';
 import { StatusBadge } from './StatusBadge';
 
 export const ROW_HEIGHT: Record<Density, number> = { comfortable: 56, compact: 36 };
@@ -29,6 +30,10 @@ interface Props {
   layout: TableLayout;
   density: Density;
   maxAttempts?: number;
+  /** Ticked for a bulk action; undefined where the table has no selection. */
+  selected?: boolean;
+  /** Must be stable, like onOpen (the row is memoised). Absent: no checkbox cell. */
+  onToggleSelect?: (id: string, range: boolean) => void;
 }
 
 /**
@@ -36,7 +41,18 @@ interface Props {
  * very same object for an entry whose data did not change, so a poll re-renders only changed rows.
  * `onOpen` must be stable (the table passes a useCallback). Keys are handled by the table (grid).
  */
-export const EntryRow = memo(function EntryRow({ entry, onOpen, rowIndex, active, pinned = false, layout, density, maxAttempts }: Props) {
+export const EntryRow = memo(function EntryRow({
+  entry,
+  onOpen,
+  rowIndex,
+  active,
+  pinned = false,
+  layout,
+  density,
+  maxAttempts,
+  selected = false,
+  onToggleSelect,
+}: Props) {
   const state = entryState(entry, maxAttempts);
   const compact = density === 'compact';
   const showProgress = layout !== 'narrow';
@@ -53,13 +69,25 @@ export const EntryRow = memo(function EntryRow({ entry, onOpen, rowIndex, active
       data-running={state.running || undefined}
       data-pinned={pinned || undefined}
       aria-label={rowLabel(entry, state)}
-      onClick={() => onOpen(entry.id)}
+      aria-selected={onToggleSelect ? selected : undefined}
+      onClick={(e) => {
+        // Shift-click on a row extends the selection, as on its checkbox; a plain click opens it.
+        if (e.shiftKey && onToggleSelect) onToggleSelect(entry.id, true);
+        else onOpen(entry.id);
+      }}
       style={{ height: ROW_HEIGHT[density] }}
-      className="entry-row group cursor-pointer border-b border-zinc-100 transition-colors last:border-b-0 hover:bg-zinc-50 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40"
+      className="entry-row group cursor-pointer border-b border-zinc-100 transition-colors last:border-b-0 hover:bg-zinc-50 aria-selected:bg-indigo-50/70 dark:border-zinc-800/70 dark:hover:bg-zinc-800/40 dark:aria-selected:bg-indigo-500/10"
     >
+      {onToggleSelect ? (
+        <td role="gridcell" data-column="select" className={`pr-0 pl-5 ${cellY}`}>
+          <span className="flex items-center">
+            <RowCheckbox checked={selected} label={`Select ${entry.title}`} onToggle={(range) => onToggleSelect(entry.id, range)} />
+          </span>
+        </td>
+      ) : null}
       {/* Clipped: stacked combining marks must not paint over the rows around. dir="auto": an RTL title
           reads right to left, isolated from the LTR text around it. */}
-      <td role="gridcell" className={`max-w-0 overflow-hidden pr-3 pl-5 ${cellY}`}>
+      <td role="gridcell" data-column="title" className={`max-w-0 overflow-hidden pr-3 ${onToggleSelect ? 'pl-2.5' : 'pl-5'} ${cellY}`}>
         <div dir="auto" className="truncate text-sm font-medium text-zinc-900 dark:text-zinc-100" title={entry.title}>
           {entry.title}
         </div>
@@ -72,7 +100,8 @@ export const EntryRow = memo(function EntryRow({ entry, onOpen, rowIndex, active
           </div>
         )}
       </td>
-      <td role="gridcell" className={`max-w-0 px-3 ${cellY}`}>
+      {/* A little less padding than the rest: badge over attempt or progress must fit the row's 56 px. */}
+      <td role="gridcell" data-column="status" className={`max-w-0 px-3 ${compact ? 'py-1' : 'py-1.5'}`}>
         <div className={compact ? 'flex min-w-0 items-center gap-2' : 'flex min-w-0 flex-col items-start gap-1'}>
           <StatusBadge status={entry.status} label={state.label} running={state.running} />
           <StatusMeta entry={entry} state={state} withProgress={!showProgress} />

@@ -90,7 +90,7 @@ export function ExportMenu({ scope, exporting, onExport }: Props) {
           role="menu"
           aria-label="Export format"
           onKeyDown={onMenuKey}
-          className="absolute right-0 z-30 mt-1 w-48 animate-fade-in rounded-xl border border-zinc-200 bg-white p-1 shadow-lg shadow-zinc-950/10 dark:border-zinc-700 dark:bg-zinc-900"
+          className="absolute left-0 z-30 mt-1 w-48 animate-fade-in rounded-xl border border-zinc-200 bg-white p-1 shadow-lg shadow-zinc-950/10 dark:border-zinc-700 dark:bg-zinc-900"
         >
           {ITEMS.map((item, i) => (
             <button

@@ -16,7 +16,7 @@ export function PauseToggle({ paused, pending, onChange }: Props) {
       {paused ? (
         <span
           role="status"
-          className="inline-flex items-center gap-1.5 rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-semibold text-amber-900 ring-1 ring-amber-600/25 ring-inset dark:bg-amber-400/15 dark:text-amber-200 dark:ring-amber-400/30"
+          className="inline-flex items-center gap-1.5 rounded-full whitespace-nowrap bg-amber-100 px-2.5 py-0.5 text-xs font-semibold text-amber-900 ring-1 ring-amber-600/25 ring-inset dark:bg-amber-400/15 dark:text-amber-200 dark:ring-amber-400/30"
         >
           <PauseGlyph />
           Paused
@@ -29,7 +29,7 @@ export function PauseToggle({ paused, pending, onChange }: Props) {
           if (paused !== undefined) onChange(!paused);
         }}
         title={paused ? 'Let workers claim entries again' : 'Workers finish what runs now and start nothing new'}
-        className="focus-ring inline-flex h-8 items-center gap-1.5 rounded-lg border border-zinc-200 bg-white px-2.5 text-xs font-medium text-zinc-700 shadow-xs hover:bg-zinc-50 disabled:cursor-not-allowed disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
+        className="focus-ring inline-flex h-8 items-center gap-1.5 rounded-lg whitespace-nowrap border border-zinc-200 bg-white px-2.5 text-xs font-medium text-zinc-700 shadow-xs hover:bg-zinc-50 disabled:cursor-not-allowed disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
       >
         {paused ? <PlayGlyph /> : <PauseGlyph />}
         {pending ? (paused ? 'Resuming…' : 'Pausing…') : `${label} queue`}

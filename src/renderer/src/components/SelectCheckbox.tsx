@@ -1,4 +1,4 @@
-import { useEffect, useRef, type MouseEvent } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 
 const BOX = 'focus-ring size-4 shrink-0 cursor-pointer rounded accent-indigo-600 dark:accent-indigo-400';
 
@@ -31,9 +31,14 @@ export function RowCheckbox({ checked, label, onToggle }: { checked: boolean; la
 export function HeaderCheckbox({
   state,
   onChange,
+  tabIndex,
+  onKeyDown,
 }: {
   state: 'none' | 'some' | 'all';
   onChange: (selectAll: boolean) => void;
+  /** In the grid: -1, reached with ↑ from the first row (the grid keeps one Tab stop). */
+  tabIndex?: number;
+  onKeyDown?: (e: KeyboardEvent<HTMLInputElement>) => void;
 }) {
   const ref = useRef<HTMLInputElement>(null);
   // Mixed is a DOM property only (no attribute); assistive tech reads it from there.
@@ -47,6 +52,8 @@ export function HeaderCheckbox({
       checked={state === 'all'}
       aria-label={state === 'none' ? 'Select the loaded entries' : 'Clear the selection'}
       onChange={() => onChange(state === 'none')}
+      tabIndex={tabIndex}
+      onKeyDown={onKeyDown}
       className={BOX}
     />
   );

@@ -37,7 +37,9 @@ export function ThroughputChart({ window, buckets }: Props) {
   const innerH = H - M.top - M.bottom;
   const max = Math.max(1, ...buckets.map((b) => b.completed + b.failed));
   const y = scaleLinear<number>({ domain: [0, max], range: [innerH, 0], nice: true });
-  const left = leftFor(y.ticks(4).map((t) => nf.format(t)));
+  // Whole entries only: an empty or quiet window would otherwise be labelled 0.2, 0.4, ...
+  const yTicks = y.ticks(4).filter((t) => Number.isInteger(t));
+  const left = leftFor(yTicks.map((t) => nf.format(t)));
   const innerW = W - left - M.right;
   const keys = buckets.map((b) => b.at);
   const x = scaleBand<string>({ domain: keys, range: [0, innerW], padding: 0.2 });
@@ -49,7 +51,7 @@ export function ThroughputChart({ window, buckets }: Props) {
   return (
     <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={chartSummary(window, buckets)} className="h-auto w-full select-none">
       <Group left={left} top={M.top}>
-        {y.ticks(4).map((t) => (
+        {yTicks.map((t) => (
           <line key={t} x1={0} x2={innerW} y1={y(t)} y2={y(t)} className="stroke-zinc-200 dark:stroke-zinc-800" strokeDasharray="2 3" />
         ))}
         {buckets.map((b) => {
@@ -72,7 +74,7 @@ export function ThroughputChart({ window, buckets }: Props) {
         })}
         <AxisLeft
           scale={y}
-          numTicks={4}
+          tickValues={yTicks}
           tickFormat={(v) => nf.format(Number(v))}
           hideTicks
           axisLineClassName="stroke-zinc-300 dark:stroke-zinc-700"

@@ -63,25 +63,30 @@ export function ThroughputPanel({ window, onWindowChange, data, error }: Props) 
         </p>
       ) : null}
 
-      <div className={`mt-3 ${error && data ? 'opacity-60' : ''}`}>
-        {data ? (
-          <ThroughputChart window={window} buckets={buckets} />
-        ) : (
-          <div className="flex h-48 items-center justify-center text-sm text-zinc-500 dark:text-zinc-400">{error ? null : 'Loading…'}</div>
-        )}
+      <div className="grid gap-x-8 lg:grid-cols-[minmax(0,720px)_minmax(16rem,1fr)]">
+        <div>
+          <div className={`mt-3 ${error && data ? 'opacity-60' : ''}`}>
+            {data ? (
+              <ThroughputChart window={window} buckets={buckets} />
+            ) : (
+              <div className="flex h-48 items-center justify-center text-sm text-zinc-500 dark:text-zinc-400">{error ? null : 'Loading…'}</div>
+            )}
+          </div>
+
+          {data ? (
+            <details className="mt-2 text-sm">
+              <summary className="focus-ring w-fit cursor-pointer rounded text-xs text-zinc-500 hover:text-zinc-800 dark:text-zinc-400 dark:hover:text-zinc-200">
+                Show the numbers
+              </summary>
+              <BucketTable buckets={buckets} unit={unit} />
+            </details>
+          ) : null}
+        </div>
+        <div>
+          <h3 className="mt-5 text-xs lg:mt-3 font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Stage timings</h3>
+          <StageTable stages={data?.stages ?? []} />
+        </div>
       </div>
-
-      {data ? (
-        <details className="mt-2 text-sm">
-          <summary className="focus-ring w-fit cursor-pointer rounded text-xs text-zinc-500 hover:text-zinc-800 dark:text-zinc-400 dark:hover:text-zinc-200">
-            Show the numbers
-          </summary>
-          <BucketTable buckets={buckets} unit={unit} />
-        </details>
-      ) : null}
-
-      <h3 className="mt-5 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Stage timings</h3>
-      <StageTable stages={data?.stages ?? []} />
     </section>
   );
 }
@@ -133,7 +138,7 @@ function BucketTable({ buckets, unit }: { buckets: Throughput['buckets']; unit: 
 function StageTable({ stages }: { stages: readonly StageTiming[] }) {
   if (stages.length === 0) return <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">No stage has run in this window.</p>;
   return (
-    <table className="mt-2 w-full max-w-md">
+    <table className="mt-2 w-full max-w-md text-sm">
       <caption className="sr-only">Stage durations: median (p50) and 95th percentile (p95)</caption>
       <thead>
         <tr>

@@ -5,7 +5,8 @@ type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 
 const VARIANTS: Record<Variant, string> = {
   primary:
-    'bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 active:bg-indigo-700 disabled:bg-indigo-600/60 dark:hover:bg-indigo-500',
+    // Disabled must read as disabled in dark too, where indigo at 60% over zinc-900 looked enabled.
+    'bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 active:bg-indigo-700 disabled:bg-indigo-600/60 dark:hover:bg-indigo-500 dark:disabled:bg-indigo-500/25 dark:disabled:text-white/55 dark:disabled:shadow-none',
   secondary:
     'border border-zinc-200 bg-white text-zinc-800 shadow-xs hover:bg-zinc-50 disabled:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800',
   /** Destroys or stops work: delete, cancel entries. */
