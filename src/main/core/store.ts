@@ -172,13 +172,16 @@ function filterSql(status: Status | undefined, search: string | undefined, searc
   }
   const term = search === undefined ? '' : searchTerm(search);
   if (term !== '') {
-    params.push(likePattern(term));
+    params.push(term, likePattern(term));
+    const t = `$${params.length - 1}`;
     const p = `$${params.length}`;
     // search_text is lower-cased by Postgres at write time (schema.ts), so lower() on the pattern with
     // the same collation gives ILIKE's meaning at LIKE's price. '!' rather than a backslash: a
     // backslash literal reads differently under standard_conforming_strings = off, which a shared
-    // server may have.
-    where.push(`${searchText} LIKE lower(${p}) ESCAPE '!'`);
+    // server may have. The strpos test says the same thing and goes first: on a walk by id it is the
+    // one evaluated on every row, and it is ~25% cheaper per row than LIKE; the LIKE is what the
+    // trigram index serves when the planner walks the index instead.
+    where.push(`strpos(${searchText}, lower(${t}::text)) > 0 AND ${searchText} LIKE lower(${p}) ESCAPE '!'`);
   }
   return { where, params };
 }
