@@ -14,7 +14,7 @@ import { resolve as resolvePath } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { CoreError, openCore, type Core } from '../main/core/index';
-import { BULK_ACTIONS, EXPORT_FORMATS, STATUSES, type BulkAction, type Entry, type Envelope, type ExportFormat, type QueueState } from '../shared/contract';
+import { BULK_ACTIONS, EXPORT_FORMATS, STATUSES, THROUGHPUT_WINDOWS, type BulkAction, type ThroughputWindow, type Entry, type Envelope, type ExportFormat, type QueueState } from '../shared/contract';
 import { errorMessage } from '../shared/error-message';
 import { UsageError, intFlag, resolveTarget } from './target';
 
@@ -35,6 +35,9 @@ Commands:
                                   entry the list's filter matches, or on all entries; those the
                                   action does not apply to are counted as skipped
   stats [--json]                  counts per status
+  throughput [--window hour|day] [--json]
+                                  completed and failed per minute (hour, the default) or per hour
+                                  (day), and each stage's p50/p95 duration
   pause                           workers everywhere claim nothing (running stages finish); stored
   resume                          workers claim again
   settings [--workers N] [--stage-delay MS] [--retention-days N|never] [--notify on|off] [--json]
@@ -123,6 +126,7 @@ interface Flags {
   ids?: string | undefined;
   all?: boolean | undefined;
   'start-over'?: boolean | undefined;
+  window?: string | undefined;
 }
 
 /** The filter flags as the contract takes them; it validates them, so its messages reach the user. */
@@ -141,7 +145,7 @@ function formatOf(flags: Flags): ExportFormat {
 }
 
 
-const COMMANDS = ['add', 'list', 'get', 'retry', 'cancel', 'delete', 'bulk', 'stats', 'pause', 'resume', 'settings', 'export'];
+const COMMANDS = ['add', 'list', 'get', 'retry', 'cancel', 'delete', 'bulk', 'stats', 'throughput', 'pause', 'resume', 'settings', 'export'];
 
 const PAST: Record<BulkAction, string> = { retry: 'Retried', cancel: 'Cancelled', delete: 'Deleted' };
 /** Why an entry a bulk action named was left alone. */
@@ -210,6 +214,24 @@ async function run(core: Core, command: string, args: string[], json: boolean, f
       const action = args[0] as BulkAction;
       const r = unwrap(await core.invoke('entries:bulk', { action, ...bulkTarget(flags) }));
       return out(r, () => `${PAST[action]} ${entries(r.affected)}; ${r.skipped.toLocaleString('en-US')} skipped (${LEFT_ALONE[action]}, or gone)\n`);
+    }
+    case 'throughput': {
+      if (args.length > 0) throw new UsageError('throughput takes no positional arguments; use --window hour|day');
+      const window = flags.window ?? 'hour';
+      if (!(THROUGHPUT_WINDOWS as readonly string[]).includes(window)) throw new UsageError(`--window must be ${THROUGHPUT_WINDOWS.join(' or ')}, got ${JSON.stringify(window)}`);
+      const t = unwrap(await core.invoke('stats:throughput', { window: window as ThroughputWindow }));
+      const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
+      return out(t, () => {
+        // Only the buckets with something in them: an idle hour is 60 lines of zeros otherwise.
+        const busy = t.buckets.filter((b) => b.completed > 0 || b.failed > 0);
+        const done = t.buckets.reduce((n, b) => n + b.completed, 0);
+        const failed = t.buckets.reduce((n, b) => n + b.failed, 0);
+        return [
+          `Last ${window}: ${done.toLocaleString('en-US')} completed, ${failed.toLocaleString('en-US')} failed\n`,
+          busy.length > 0 ? table([['FROM', 'COMPLETED', 'FAILED'], ...busy.map((b) => [b.at, String(b.completed), String(b.failed)])]) : '',
+          table([['STAGE', 'RUNS', 'P50', 'P95'], ...t.stages.map((st) => [String(st.stage), String(st.runs), ms(st.p50Ms), ms(st.p95Ms)])]),
+        ].join('');
+      });
     }
     case 'stats': {
       if (args.length > 0) throw new UsageError('stats takes no positional arguments');
@@ -280,6 +302,7 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       'stage-delay': { type: 'string' },
       'retention-days': { type: 'string' },
       notify: { type: 'string' },
+      window: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,

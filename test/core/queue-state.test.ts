@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/cli';
 import { DEFAULTS, type Stage } from '../../src/main/core/index';
-import type { QueueState } from '../../src/shared/contract';
+import type { QueueState, Throughput } from '../../src/shared/contract';
 import { describeEachDriver, ok, openDriverCore, openTestCore, waitFor } from '../support/core';
 import { DATABASE_URL, adminClient, describeShared, freshSchema } from '../support/shared-pg';
 
@@ -246,13 +246,36 @@ describeShared('queue state across processes [server]')('queue state across proc
   });
 });
 
-describe('the CLI: pause, resume, settings', () => {
+describe('the CLI: pause, resume, settings, throughput', () => {
   async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
     const code = await main(['--data-dir', dataDir, ...argv], {}, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     return { code, stdout, stderr };
   }
+
+  it('throughput: the counts per minute and each stage\'s p50/p95, as the app’s chart reads them', async () => {
+    const core = await openTestCore({ workers: 2, stageDelayMs: 0 });
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push(await ok(core.invoke('entries:create', { title: `cli throughput ${i}` })));
+    await waitFor(async () => (await ok(core.invoke('entries:stats', {}))).counts.COMPLETED === made.length || undefined, 'all to complete');
+    await core.close();
+
+    const json = await cli(core.dataDir, 'throughput', '--json');
+    expect(json.code).toBe(0);
+    const t = JSON.parse(json.stdout) as Throughput;
+    expect(t.buckets).toHaveLength(60);
+    expect(t.buckets.reduce((n, b) => n + b.completed, 0)).toBe(made.length);
+    expect(t.stages.map((st) => [st.stage, st.runs])).toEqual([[1, 5], [2, 5], [3, 5]]);
+    const day = JSON.parse((await cli(core.dataDir, 'throughput', '--window', 'day', '--json')).stdout) as Throughput;
+    expect(day.buckets).toHaveLength(24);
+    const human = await cli(core.dataDir, 'throughput');
+    expect(human.stdout).toMatch(/^Last hour: 5 completed, 0 failed/);
+    expect(human.stdout).toMatch(/STAGE\s+RUNS\s+P50\s+P95/);
+    const bad = await cli(core.dataDir, 'throughput', '--window', 'week');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--window must be hour or day/);
+  });
 
   it('pauses, resumes, shows and changes the settings; refuses bad values', async () => {
     const seed = await openTestCore();
