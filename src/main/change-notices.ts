@@ -87,12 +87,18 @@ export function forwardChangeNotices(events: ChangeSource, send: (notice: Change
   const changed = (change: ChangeNotice) => {
     coalescer.notify(change);
   };
+  // Settings as this process applies them: its own update, or another process's seen by polling.
+  const queueState = () => {
+    coalescer.notify({ queue: true });
+  };
   events.on('created', entries);
   // A claim marks the entry running (lockedBy); a transition is every stage outcome, failures included.
   events.on('claimed', entries);
   events.on('transition', entries);
   events.on('maintenance', maintenance);
   events.on('changed', changed);
+  events.on('queueState', queueState);
+  events.on('notified', entries);
   let stopped = false;
   return () => {
     if (stopped) return;
@@ -102,6 +108,8 @@ export function forwardChangeNotices(events: ChangeSource, send: (notice: Change
     events.off('transition', entries);
     events.off('maintenance', maintenance);
     events.off('changed', changed);
+    events.off('queueState', queueState);
+    events.off('notified', entries);
     coalescer.stop();
   };
 }

@@ -112,11 +112,21 @@ describe('forwardChangeNotices', () => {
     events.emit('maintenance', { vacuumed: false, rescued: 2, ms: 1 });
     vi.advanceTimersByTime(INTERVAL);
     expect(sent).toHaveLength(4);
+    // Another process's NOTIFY (shared server) and a settings change applied here.
+    vi.advanceTimersByTime(INTERVAL);
+    events.emit('notified', {});
+    vi.advanceTimersByTime(INTERVAL);
+    events.emit('queueState', { state: { paused: true, workers: 2, stageDelayMs: 0, retentionDays: 30, notifyOnFailure: true } });
+    vi.advanceTimersByTime(INTERVAL);
+    expect(sent.slice(4).map((s) => s.notice)).toEqual([
+      { entries: true, queue: false },
+      { entries: false, queue: true },
+    ]);
     stop();
     stop();
-    for (const name of ['created', 'claimed', 'transition', 'maintenance', 'changed'] as const) expect(events.listenerCount(name)).toBe(0);
+    for (const name of ['created', 'claimed', 'transition', 'maintenance', 'changed', 'queueState', 'notified'] as const) expect(events.listenerCount(name)).toBe(0);
     events.emit('created', { entry });
     vi.advanceTimersByTime(10 * INTERVAL);
-    expect(sent).toHaveLength(4);
+    expect(sent).toHaveLength(6);
   });
 });

@@ -27,6 +27,12 @@ export interface CoreEventMap {
    * its stage. Other processes learn of it by NOTIFY (listener.ts).
    */
   cancelled: [{ ids: string[] }];
+  /**
+   * Shared server: a NOTIFY arrived on the queue's channel — some process, this one included, made
+   * entries claimable or cancelled some. The app refreshes its window at once on it (change-notices.ts)
+   * rather than at its next poll; only a core with workers listens.
+   */
+  notified: [Record<string, never>];
 }
 
 export type CoreEventEmitter = EventEmitter<CoreEventMap>;

@@ -181,7 +181,15 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
   // Only a process with loops needs to hear about new work; an API-only core (the CLI) sends, never listens.
   const listener =
     driver.listen && opts.workers > 0
-      ? new WakeupListener(driver.listen.config, driver.listen.channel, waker, logger, (ids) => pool.cancel(ids))
+      ? new WakeupListener(
+          driver.listen.config,
+          driver.listen.channel,
+          waker,
+          logger,
+          (ids) => pool.cancel(ids),
+          // Some process (maybe this one) created, advanced, retried or cancelled entries.
+          () => events.emit('notified', {}),
+        )
       : null;
   // A cancel made through this process's API stops the stage at once; other processes hear the NOTIFY.
   events.on('cancelled', ({ ids }) => pool.cancel(ids));

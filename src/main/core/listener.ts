@@ -44,6 +44,8 @@ export class WakeupListener {
     private readonly logger: Logger,
     /** Entries another process (or this one) cancelled. */
     private readonly onCancel: (ids: string[]) => void = () => undefined,
+    /** Any notice: entries changed somewhere on the queue (the window refreshes at once, not at its next poll). */
+    private readonly onNotice: () => void = () => undefined,
   ) {}
 
   /** Resolves once the first LISTEN is in place (or the first attempt failed and a retry is scheduled). */
@@ -69,6 +71,7 @@ export class WakeupListener {
     client.on('end', () => lost());
     client.on('notification', (msg) => {
       if (msg.channel !== this.channel) return;
+      this.onNotice();
       if (msg.payload?.startsWith(CANCEL_PREFIX)) {
         this.onCancel(msg.payload.slice(CANCEL_PREFIX.length).split(',').filter((id) => id !== ''));
         return;
