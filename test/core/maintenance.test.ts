@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { VACUUM_EVERY_TRANSITIONS } from '../../src/main/core/maintenance';
-import { ok, openTestCore, waitFor } from '../support/core';
+import { describe, expect, it, vi } from 'vitest';
+import { VACUUM_EVERY_TRANSITIONS, WAL_CHECKPOINT_BYTES } from '../../src/main/core/maintenance';
+import { describeEachDriver, ok, openDriverCore, openTestCore, waitFor } from '../support/core';
 
 describe('maintenance on the embedded engine (no autovacuum)', () => {
   it('vacuums by itself once the churn passes its threshold, and the counts stay exact', async () => {
@@ -42,5 +42,25 @@ describe('maintenance on the embedded engine (no autovacuum)', () => {
     const before = (await ok(core.invoke('entries:stats', {}))).counts;
     await core.runMaintenance();
     expect((await ok(core.invoke('entries:stats', {}))).counts).toEqual(before);
+  });
+});
+
+describeEachDriver('WAL bound (embedded: PGlite has no checkpointer process)', (driver) => {
+  it('checkpoints once more WAL than the bound was written since the last checkpoint, and not before', async () => {
+    const core = await openDriverCore(driver, { workers: 0 });
+    for (let i = 0; i < 200; i++) await ok(core.invoke('entries:create', { title: `wal ${i}` }));
+    // Far over what 200 creates write: nothing to do.
+    expect(await core.store.checkpointIfWalOver(1024 ** 4)).toBe(false);
+    // Any WAL at all is over a bound of 0 bytes: a checkpoint, after which the WAL since it is small.
+    expect(await core.store.checkpointIfWalOver(0)).toBe(true);
+    expect(await core.store.checkpointIfWalOver(64 * 1024)).toBe(false);
+  });
+
+  it('maintenance asks for it on the embedded engine only, with the 64 MB bound', async () => {
+    const core = await openDriverCore(driver, { workers: 0 });
+    const spy = vi.spyOn(core.store, 'checkpointIfWalOver');
+    await core.runMaintenance();
+    if (driver === 'embedded') expect(spy).toHaveBeenCalledWith(WAL_CHECKPOINT_BYTES);
+    else expect(spy).not.toHaveBeenCalled();
   });
 });
