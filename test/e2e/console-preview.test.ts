@@ -105,6 +105,7 @@ async function open(colorScheme: 'light' | 'dark') {
   return { page, problems };
 }
 
+const focusedName = (page: Page) => page.evaluate<string>(`document.activeElement?.textContent ?? ''`);
 const violations = (page: Page) => page.evaluate(() => (globalThis as unknown as { __violations: string[] }).__violations);
 
 beforeAll(async () => {
@@ -152,10 +153,14 @@ describe('console components in Chromium under the production CSP, with axe-core
       axe.push(...(await seriousAxe(page)));
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
+      // Radix gives focus back on a timer after the dialog leaves the DOM: let it land first, or it
+      // would take focus from the menu below.
+      await expect.poll(() => focusedName(page)).toBe('Settings');
 
       await page.getByRole('button', { name: 'Export' }).focus();
       await page.keyboard.press('Enter');
       await page.getByRole('menu').waitFor();
+      await expect.poll(() => focusedName(page)).toMatch(/^CSV/);
       await page.screenshot({ path: join(SHOTS, `export-menu-${scheme}.png`) });
       axe.push(...(await seriousAxe(page)));
       await page.keyboard.press('Enter');

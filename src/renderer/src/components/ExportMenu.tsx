@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ExportFormat } from '../../../shared/contract';
 
 interface Props {
@@ -24,7 +24,9 @@ export function ExportMenu({ scope, exporting, onExport }: Props) {
   const rootRef = useRef<HTMLDivElement>(null);
   const ids = { menu: useId(), scope: useId() };
 
-  useEffect(() => {
+  // Layout, not passive: focus is on the first item before the menu is painted, so a key pressed
+  // the moment it appears goes to the item and not to the button (which would close it again).
+  useLayoutEffect(() => {
     if (!open) return;
     itemRefs.current[0]?.focus();
     const away = (e: PointerEvent) => {
