@@ -21,7 +21,8 @@ const USAGE = `Usage: npm run worker -- (--database-url URL | --data-dir DIR) [o
   --schema NAME        schema on the server (default: the URL's search_path, normally public)
   --workers N          worker loops in this process (default 4)
   --stage-delay MS     how long each demo stage takes (default 2000)
-  --batch-size N       entries one loop claims at a time (default 1)
+  --batch-size N|auto  entries one loop claims at a time (default auto: one while stages are slow,
+                       growing to 64 while quick stages meet a backlog)
   --lock-timeout MS    shared server: a lock without a heartbeat this long may be taken over (default 120000)
   --stage-timeout MS   a stage running longer fails as an attempt and its signal aborts (default 60000)
   --max-attempts N     attempts per stage before an entry is FAILED (default 3)
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
     ...target,
     workers: intFlag('workers', values.workers) ?? 4,
     stageDelayMs: intFlag('stage-delay', values['stage-delay']),
-    batchSize: intFlag('batch-size', values['batch-size']),
+    batchSize: values['batch-size'] === 'auto' ? 'auto' : intFlag('batch-size', values['batch-size']),
     lockTimeoutMs: intFlag('lock-timeout', values['lock-timeout']),
     stageTimeoutMs: intFlag('stage-timeout', values['stage-timeout']),
     maxAttempts: intFlag('max-attempts', values['max-attempts']),

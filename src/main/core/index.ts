@@ -77,7 +77,7 @@ export function resolveOptions(options: CoreOptions): ResolvedOptions {
   positiveInt('lockTimeoutMs', o.lockTimeoutMs, 1);
   positiveInt('idlePollMs', o.idlePollMs, 1);
   positiveInt('maxAttempts', o.maxAttempts, 1);
-  positiveInt('batchSize', o.batchSize, 1);
+  if (o.batchSize !== 'auto') positiveInt('batchSize', o.batchSize, 1);
   positiveInt('backoffBaseMs', o.backoffBaseMs, 0);
   positiveInt('backoffMaxMs', o.backoffMaxMs, 0);
   positiveInt('shutdownGraceMs', o.shutdownGraceMs, 0);

@@ -14,8 +14,12 @@ export const DEFAULTS = {
   /** An idle loop looks for work at least this often even when nothing wakes it. */
   idlePollMs: 1000,
   maxAttempts: 3,
-  /** Entries one loop claims per statement. 1 keeps `workers` = stages in flight; raise it for throughput. */
-  batchSize: 1,
+  /**
+   * Entries one loop claims per statement. 'auto' (claim-size.ts) claims one at a time while stages
+   * are slow, so `workers` = stages in flight, and up to AUTO_BATCH_MAX while quick stages meet a
+   * backlog; a number fixes it.
+   */
+  batchSize: 'auto' as number | 'auto',
   /** First retry delay; doubles per attempt, with jitter, up to `backoffMaxMs`. */
   backoffBaseMs: 1000,
   backoffMaxMs: 60_000,
@@ -56,7 +60,7 @@ export interface CoreOptions {
   lockTimeoutMs?: number;
   idlePollMs?: number;
   maxAttempts?: number;
-  batchSize?: number;
+  batchSize?: number | 'auto';
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   shutdownGraceMs?: number;

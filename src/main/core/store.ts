@@ -158,6 +158,15 @@ export function searchTerm(search: string): string {
 
 /** An entry's columns as the API shows them: not search_text, which only doubles the bytes read. */
 const ENTRY_COLUMNS = 'id, title, status, progress, result, error, attempts, run_after, locked_by, locked_at, created_at, updated_at';
+/**
+ * The same, qualified by a table alias. Statements name their columns rather than `*`: the row also
+ * holds search_text (id, title, error and result again), which no caller reads, and every transition
+ * returns its rows.
+ */
+const entryColumns = (alias: string) =>
+  ENTRY_COLUMNS.split(', ')
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
 
 /** The searched column (schema.ts), and the same spelled so that the planner cannot use its trigram index (BATCH_FILTER_SQL). */
 const SEARCH_TEXT = 'search_text';
@@ -232,7 +241,7 @@ const CLAIM_SQL = `
   WITH picked AS MATERIALIZED (${CLAIM_SUBQUERY({ timeout: '$2::int', grace: '$3::int', max: '$4::int', horizon: '$5::int', limit: '$6::int', exclude: "'{}'::text[]" })})
   UPDATE entries SET ${CLAIM_SET}
   FROM picked WHERE entries.id = picked.id
-  RETURNING entries.*`;
+  RETURNING ${entryColumns('entries')}`;
 const CLAIM_TYPES = ['text', 'int', 'int', 'int', 'int', 'int'];
 
 /**
@@ -260,7 +269,7 @@ const FINISH_AND_CLAIM_SQL = `
       updated_at = now()
     FROM input i
     WHERE e.id = i.id AND e.locked_by = $1 AND e.status = i.from_status
-    RETURNING e.*, i.from_status AS from_status
+    RETURNING ${entryColumns('e')}, i.from_status AS from_status
   ),
   events AS (
     INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message, stage, duration_ms)
@@ -280,14 +289,14 @@ const FINISH_AND_CLAIM_SQL = `
   claimed AS (
     UPDATE entries SET ${CLAIM_SET}
     FROM picked WHERE entries.id = picked.id
-    RETURNING entries.*, NULL::text AS from_status
+    RETURNING ${entryColumns('entries')}, NULL::text AS from_status
   )
   SELECT 'done' AS kind, * FROM done
   UNION ALL
   SELECT 'claimed' AS kind, * FROM claimed`;
 
 const CREATE_SQL = `
-  WITH e AS (INSERT INTO entries (id, title) VALUES ($1, $2) RETURNING *),
+  WITH e AS (INSERT INTO entries (id, title) VALUES ($1, $2) RETURNING ${ENTRY_COLUMNS}),
        ev AS (INSERT INTO entry_events (entry_id, from_status, to_status) SELECT id, NULL, status FROM e),
        counted AS (INSERT INTO entry_counts (status, delta) SELECT status, 1 FROM e)
   SELECT * FROM e`;
@@ -364,7 +373,7 @@ const CANCEL_CTES = (ids: string, extra: string) => `
     UPDATE entries e SET status = 'CANCELLED', locked_by = NULL, locked_at = NULL, rescue_requested_at = NULL,
                          run_after = NULL, updated_at = now()
     WHERE ${LOCKED}
-    RETURNING e.*
+    RETURNING ${entryColumns('e')}
   ),
   ev AS (
     INSERT INTO entry_events (entry_id, from_status, to_status, worker_id, message)
@@ -403,7 +412,7 @@ const RETRY_CTES = (ids: string, from: string, extra: string) => `
                                                FROM (SELECT ${RESUME(from)} AS resume) x),
                          attempts = 0, error = NULL, result = NULL, run_after = NULL, updated_at = now()
     WHERE ${LOCKED}
-    RETURNING e.*
+    RETURNING ${entryColumns('e')}
   ),
   ev AS (
     INSERT INTO entry_events (entry_id, from_status, to_status, message)
@@ -423,7 +432,7 @@ const DELETE_CTES = (ids: string, extra: string) => `
   ${TARGET(ids, TERMINAL, extra)},
   r AS (
     DELETE FROM entries e WHERE ${LOCKED}
-    RETURNING e.*
+    RETURNING ${entryColumns('e')}
   ),
   counted AS (
     INSERT INTO entry_counts (status, delta) SELECT status, -count(*) FROM old GROUP BY status
@@ -649,7 +658,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
     const rows = await sql.query<EntryRow & { held_by: string | null }>(ONE_SQL(action), paramsFor(action, id, from));
     const row = rows[0];
     if (row) return { changed: true, heldBy: row.held_by, entry: toEntry(row) };
-    const now = await sql.query<EntryRow>(`SELECT * FROM entries WHERE id = $1`, [id]);
+    const now = await sql.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = $1`, [id]);
     const cur = now[0];
     return cur ? { changed: false, heldBy: null, entry: toEntry(cur) } : null;
   };
@@ -668,7 +677,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
 
     async settle(token, outcomes, held) {
       const ids = outcomes.map((o) => o.id);
-      const mine = await sql.query<EntryRow>(`SELECT * FROM entries WHERE locked_by = $1`, [token]);
+      const mine = await sql.query<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE locked_by = $1`, [token]);
       const sent = new Set(ids);
       // Atomic statement: had it committed, no outcome's entry would still be locked by us.
       if (mine.some((r) => sent.has(r.id))) return null;
@@ -679,7 +688,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       // Not the entry's latest event: another process may have moved it on since. Not any event of
       // ours: a rescue of our lock is noted under our token, and a claim takes over without one.
       const written = await sql.query<EntryRow>(
-        `SELECT e.* FROM entries e
+        `SELECT ${entryColumns('e')} FROM entries e
          JOIN unnest($1::text[], $3::text[], $4::text[]) AS o(id, from_status, to_status) ON o.id = e.id
          WHERE (SELECT ev.from_status = o.from_status AND ev.to_status = o.to_status
                 FROM entry_events ev
@@ -751,7 +760,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
            ORDER BY id FOR UPDATE SKIP LOCKED
          )
          UPDATE entries SET ${CLAIM_SET} FROM picked WHERE entries.id = picked.id
-         RETURNING entries.*`,
+         RETURNING ${entryColumns('entries')}`,
         [token, ...claimParams, ids],
       );
       return rows.map(toEntry);

@@ -16,6 +16,7 @@
  */
 import { TERMINAL_STATUSES, type Entry } from '../../shared/contract';
 import { backoffDelay } from './backoff';
+import { adaptiveClaimSize, fixedClaimSize, type ClaimSize } from './claim-size';
 import { classifyDbError, errorMessage } from './errors';
 import type { CoreEventEmitter } from './events';
 import { Lease } from './lease';
@@ -32,7 +33,8 @@ const STORE_RETRY_MS = 1000;
 export const BATCH_FLUSH_MS = 250;
 
 export interface WorkerConfig {
-  batchSize: number;
+  /** Entries per claim: a fixed number, or 'auto' (claim-size.ts). */
+  batchSize: number | 'auto';
   lockTimeoutMs: number;
   idlePollMs: number;
   maxAttempts: number;
@@ -82,11 +84,15 @@ type StageResult = { kind: 'outcome'; outcome: Outcome } | { kind: 'lost' } | { 
 export class WorkerLoop {
   /** The stages running now, by entry id: what `cancel` aborts. */
   private readonly stages = new Map<string, AbortController>();
+  private readonly claimSize: ClaimSize;
 
   constructor(
     readonly id: string,
     private readonly deps: WorkerDeps,
-  ) {}
+  ) {
+    const { batchSize } = deps.config;
+    this.claimSize = batchSize === 'auto' ? adaptiveClaimSize() : fixedClaimSize(batchSize);
+  }
 
   /**
    * Entries a person cancelled: abort their stages if this loop runs them. The cancel already took
@@ -107,6 +113,8 @@ export class WorkerLoop {
     // Entries this loop just moved to a next stage: the fused claim could not see them released
     // (same snapshot), so look again at once rather than idling with work on the table.
     let freedWork = 0;
+    // What the claim that gave `claimed` asked for: the claim size learns from asked against got.
+    let asked = 0;
     let lease = new Lease(config.clock, config.lockTimeoutMs);
     for (;;) {
       // PGlite answers without real I/O, so a busy loop would chain microtasks forever and starve
@@ -115,7 +123,7 @@ export class WorkerLoop {
       const stopping = stopSignal.aborted;
       const holding = stopping || this.deps.paused();
       if (pending.length > 0 || (!holding && claimed.length === 0)) {
-        const limit = holding ? 0 : config.batchSize;
+        const limit = holding ? 0 : this.claimSize.current();
         const claimLease = new Lease(config.clock, config.lockTimeoutMs);
         const res = pending.length === 0 ? await this.tryClaim(limit) : await this.finish(pending, limit, []);
         if (res === null) {
@@ -126,6 +134,8 @@ export class WorkerLoop {
         }
         pending = [];
         claimed = res.claimed;
+        asked = limit;
+        if (limit > 0 && claimed.length === 0) this.claimSize.observe(limit, 0, null);
         lease = claimLease;
         freedWork = res.finished.filter((e) => !TERMINAL_STATUSES.includes(e.status)).length;
         // Idle siblings can take the next stages now instead of at their next idle poll.
@@ -143,7 +153,9 @@ export class WorkerLoop {
         continue;
       }
       freedWork = 0;
+      const startedAt = config.clock.monotonic();
       pending = await this.runBatch(claimed, lease);
+      this.claimSize.observe(asked, claimed.length, config.clock.monotonic() - startedAt);
       claimed = [];
     }
   }
