@@ -229,11 +229,8 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
   // page's calls instead of ahead of them (the embedded engine runs one statement at a time).
   let firstListAnswered: () => void = () => undefined;
   const firstList = new Promise<void>((resolve) => (firstListAnswered = resolve));
-  const afterOpenTimer = setTimeout(firstListAnswered, opts.afterOpenWaitMs);
-  afterOpenTimer.unref();
   const closingStarted = (): boolean => closingSignal.signal.aborted;
   const afterOpen = firstList.then(async () => {
-    clearTimeout(afterOpenTimer);
     if (closingStarted()) return;
     if (!driver.capabilities.vacuumsItself) {
       try {
@@ -311,6 +308,9 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
   await listener?.start();
   driver.markReady();
   pool.start(suspects);
+  // Armed only once the core is open: a failed start never runs the deferred work. Firing after a
+  // list (or a close) changes nothing: the promise has settled.
+  setTimeout(firstListAnswered, opts.afterOpenWaitMs).unref();
   logger.info('core open', { mode: core.mode, at: driver.location, workers: opts.workers, createdFrom: driver.createdFrom });
   return core;
 }

@@ -49,9 +49,10 @@ export const PGLITE_EXTENSIONS = { pg_trgm };
 /**
  * Postgres settings for the app's PGlite, on top of PGlite's own start parameters. shared_buffers:
  * Postgres' default 128 MB is initialised in PGlite's wasm memory at start, so it is resident from
- * the first moment — measured (bench/first-launch.ts, Node 24): peak RSS of a first launch 348 MiB
- * with 128 MB, 255 MiB with 32 MB. An embedded queue's working set (the claim's partial index, the
- * newest rows) is far smaller; what does not fit is read from the OS page cache.
+ * the first moment — measured (bench/first-launch-child.ts, Node 24, first launch from the template,
+ * peak RSS of 3 runs): 355–393 MiB with 128 MB, 259–267 with 32 MB, 229–245 with 16 MB. An
+ * embedded queue's working set (the claim's partial index, the newest rows) is far smaller; what
+ * does not fit is read from the OS page cache.
  */
 export const PGLITE_SETTINGS: Readonly<Record<string, string>> = { shared_buffers: '32MB' };
 
