@@ -1,22 +1,71 @@
 /**
- * Child of bench/first-launch.ts: opens and closes one core (no workers) on DATA_DIR, then prints one
- * JSON line: how the database came to be, the open and close times, and this process's peak RSS.
+ * Child of bench/first-launch.ts, run bundled (out/bench/first-launch-child.js, dependencies
+ * external, as electron-vite bundles main) by plain `node`, so its peak RSS and its times from
+ * process start are those of the app's main process minus Electron.
  *
- *   node --import tsx bench/first-launch-child.ts DATA_DIR TEMPLATE
+ *   node out/bench/first-launch-child.js open  DATA_DIR TEMPLATE
+ *     opens and closes one core (no workers), prints one JSON line (Timing).
+ *   node out/bench/first-launch-child.js serve DATA_DIR TEMPLATE      (with an IPC channel)
+ *     main's boot order: the IPC answers first (pending-core.ts; calls wait for the open), then
+ *     openCore with the app's defaults. Answers {id, channel, payload} messages from the parent
+ *     (the page's bridge) with {id, envelope}; on {close: true} closes, sends its Timing, exits.
+ *
+ * Times are performance.now(), which in Node counts from the process's start.
  */
 import { openCore } from '../src/main/core/index';
+import { createPendingCore } from '../src/main/pending-core';
 
-const [dataDir, template] = process.argv.slice(2);
-if (dataDir === undefined || template === undefined) {
-  process.stderr.write('usage: first-launch-child.ts DATA_DIR TEMPLATE\n');
+export interface Timing {
+  createdFrom: string;
+  /** From process start: this module running (Node started, everything imported). */
+  importedAt: number;
+  openMs: number;
+  /** From process start: openCore resolved. */
+  openAt: number;
+  closeMs: number;
+  maxRssMiB: number;
+}
+
+export type ParentMessage = { id: number; channel: string; payload: unknown } | { close: true };
+
+const importedAt = performance.now();
+const [mode, dataDir, template] = process.argv.slice(2);
+if ((mode !== 'open' && mode !== 'serve') || dataDir === undefined || template === undefined) {
+  process.stderr.write('usage: first-launch-child.js open|serve DATA_DIR TEMPLATE\n');
   process.exit(2);
 }
-const t0 = performance.now();
-const core = await openCore({ dataDir, template, workers: 0 });
-const t1 = performance.now();
-await core.close();
-const t2 = performance.now();
+
 // maxRSS is in KiB.
-process.stdout.write(
-  `${JSON.stringify({ createdFrom: core.createdFrom, openMs: t1 - t0, closeMs: t2 - t1, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
-);
+const maxRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+
+if (mode === 'open') {
+  const t0 = performance.now();
+  const core = await openCore({ dataDir, template, workers: 0 });
+  const t1 = performance.now();
+  await core.close();
+  const t2 = performance.now();
+  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: t2 - t1, maxRssMiB: maxRssMiB() };
+  process.stdout.write(`${JSON.stringify(timing)}\n`);
+} else {
+  const send = process.send?.bind(process);
+  if (send === undefined) throw new Error('serve needs an IPC channel (spawn with stdio "ipc")');
+  const pending = createPendingCore();
+  process.on('message', (m: ParentMessage) => {
+    if ('close' in m) return;
+    void pending.invoke(m.channel, m.payload).then((envelope) => send({ id: m.id, envelope }));
+  });
+  const t0 = performance.now();
+  const opening = openCore({ dataDir, template });
+  pending.attach(opening);
+  const core = await opening;
+  const t1 = performance.now();
+  await new Promise<void>((resolve) => {
+    process.on('message', (m: ParentMessage) => {
+      if ('close' in m) resolve();
+    });
+  });
+  const t2 = performance.now();
+  await pending.close();
+  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: performance.now() - t2, maxRssMiB: maxRssMiB() };
+  send({ timing }, () => process.disconnect());
+}

@@ -7,15 +7,14 @@
  *
  *   npm run build:template        (part of `npm run build`; the folder is git-ignored)
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
 import { c as createTar } from 'tar';
-import { PGLITE_EXTENSIONS, TEMPLATE_DIRS_FILE, TEMPLATE_NAME } from '../src/main/core/drivers/embedded';
+import { PGLITE_EXTENSIONS, TEMPLATE_DIRS_FILE, TEMPLATE_NAME, TEMPLATE_SIZES_FILE } from '../src/main/core/drivers/embedded';
+import { applyMigrations } from '../src/main/core/drivers/migrate';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPLATE_DIR = join(root, 'resources', TEMPLATE_NAME);
@@ -33,7 +32,13 @@ export async function makeTemplate(out: string = TEMPLATE_DIR, migrationsFolder:
     const pgdata = join(work, 'pgdata');
     const db = await PGlite.create({ dataDir: pgdata, extensions: PGLITE_EXTENSIONS });
     try {
-      await migrate(drizzle({ client: db }), { migrationsFolder });
+      await applyMigrations(db, migrationsFolder);
+      // Entryflow works in the `postgres` database alone and never runs CREATE DATABASE: the two
+      // template databases were a third of the files every first launch copied.
+      for (const name of ['template0', 'template1']) {
+        await db.exec(`ALTER DATABASE ${name} IS_TEMPLATE false`);
+        await db.exec(`DROP DATABASE ${name}`);
+      }
       await db.exec('ANALYZE');
       // A smaller archive: WAL that is all zeros after the last checkpoint (as in make-migration-fixture.ts).
       await db.exec('SET wal_recycle = off');
@@ -49,6 +54,9 @@ export async function makeTemplate(out: string = TEMPLATE_DIR, migrationsFolder:
     // (pg_notify, pg_tblspc, …), and Postgres will not start without them. The list of folders is a
     // file, so it survives any copy, and the first launch recreates them (drivers/embedded.ts).
     writeFileSync(join(pgdata, TEMPLATE_DIRS_FILE), `${JSON.stringify(foldersIn(pgdata), null, 1)}\n`);
+    // The current WAL segment is 16 MB of which a few hundred bytes are written: the template holds
+    // each file without its zero tail, and the first launch extends it back (drivers/embedded.ts).
+    writeFileSync(join(pgdata, TEMPLATE_SIZES_FILE), `${JSON.stringify(trimZeroTails(pgdata), null, 1)}\n`);
     mkdirSync(dirname(out), { recursive: true });
     if (out.endsWith('.tar.gz')) {
       await createTar({ gzip: true, file: out, cwd: pgdata, portable: true }, readdirSync(pgdata));
@@ -61,6 +69,28 @@ export async function makeTemplate(out: string = TEMPLATE_DIR, migrationsFolder:
     rmSync(work, { recursive: true, force: true });
   }
   return treeSize(out);
+}
+
+/**
+ * Cuts the zero bytes off the end of every file below `root` that has more than a page of them;
+ * returns the full sizes of the files cut, by '/'-separated relative path.
+ */
+function trimZeroTails(root: string, rel = '', sizes: Record<string, number> = {}): Record<string, number> {
+  for (const d of readdirSync(join(root, rel), { withFileTypes: true })) {
+    const path = rel === '' ? d.name : `${rel}/${d.name}`;
+    if (d.isDirectory()) {
+      trimZeroTails(root, path, sizes);
+      continue;
+    }
+    const file = join(root, path);
+    const bytes = readFileSync(file);
+    let end = bytes.length;
+    while (end > 0 && bytes[end - 1] === 0) end--;
+    if (bytes.length - end < 8192) continue;
+    truncateSync(file, end);
+    sizes[path] = bytes.length;
+  }
+  return sizes;
 }
 
 /** Every folder below `root`, as '/'-separated relative paths, parents first. */

@@ -1,6 +1,6 @@
 /**
  * The core as the IPC handlers see it while it may still be opening. The window and its handlers
- * exist from the first moment; opening the data (migrations, ANALYZE, sometimes initdb) happens
+ * exist from the first moment; opening the data (migrations, sometimes initdb) happens
  * behind them. A call made before the core is open waits for it, up to CORE_WAIT_MS, so a page
  * that loads first simply shows its loading state; past that, or once opening has failed, the call
  * answers UNAVAILABLE with a sentence the renderer shows, and its 2 s poll asks again.

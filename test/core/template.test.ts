@@ -4,11 +4,11 @@
  * missing or damaged template falls back to initdb. The shipped template is a folder; most cases
  * here use a .tar.gz of one, which the core reads too (the packaged case uses the folder).
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PGDATA_DIR, READY_MARKER } from '../../src/main/core/drivers/embedded';
+import { PGDATA_DIR, READY_MARKER, TEMPLATE_SIZES_FILE } from '../../src/main/core/drivers/embedded';
 import type { Logger } from '../../src/main/core/index';
 import { makeTemplate } from '../../scripts/make-template';
 import { allEntries, ok, openTestCore, waitFor } from '../support/core';
@@ -26,6 +26,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const newDataDir = (): string => join(root, `data-${++n}`);
+const WAL_SEGMENT = 16 * 1024 * 1024;
 
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -109,6 +110,43 @@ describe('the packaged template', () => {
     expect(logger.warnings).toEqual([]);
     expect(core.createdFrom).toBe('template');
     await createAndProcess(core, 'from a packaged template');
+  }, 90_000);
+});
+
+describe('what the template holds', () => {
+  it('only the postgres database, and its WAL without the zero tail, which a first launch restores', async () => {
+    const folder = join(root, 'template-contents');
+    await makeTemplate(folder);
+    expect(readdirSync(join(folder, 'base'))).toHaveLength(1);
+    const sizes = JSON.parse(readFileSync(join(folder, TEMPLATE_SIZES_FILE), 'utf8')) as Record<string, number>;
+    const wal = Object.keys(sizes).filter((f) => /^pg_wal\/[0-9A-F]{24}$/.test(f));
+    expect(wal.length).toBeGreaterThan(0);
+    for (const f of wal) {
+      expect(sizes[f]).toBe(WAL_SEGMENT);
+      expect(statSync(join(folder, f)).size).toBeLessThan(WAL_SEGMENT / 16);
+    }
+    const core = await openTestCore({ dataDir: newDataDir(), template: folder, workers: 2 });
+    expect(core.createdFrom).toBe('template');
+    const pgdata = join(core.dataDir, PGDATA_DIR);
+    expect(existsSync(join(pgdata, TEMPLATE_SIZES_FILE))).toBe(false);
+    for (const f of wal) expect(statSync(join(pgdata, f)).size).toBe(WAL_SEGMENT);
+    await createAndProcess(core, 'from a trimmed template');
+    await core.close();
+    const again = await openTestCore({ dataDir: core.dataDir, workers: 2 });
+    expect(again.createdFrom).toBe('existing');
+    expect((await allEntries(again)).map((e) => e.title)).toEqual(['from a trimmed template']);
+  }, 90_000);
+
+  it('a sizes list that would cut a file is a damaged template: initdb instead', async () => {
+    const folder = join(root, 'template-bad-sizes');
+    await makeTemplate(folder);
+    const sizesFile = join(folder, TEMPLATE_SIZES_FILE);
+    const sizes = JSON.parse(readFileSync(sizesFile, 'utf8')) as Record<string, number>;
+    writeFileSync(sizesFile, JSON.stringify({ ...sizes, PG_VERSION: 1 }));
+    const logger = recordingLogger();
+    const core = await openTestCore({ dataDir: newDataDir(), template: folder, logger });
+    expect(core.createdFrom).toBe('initdb');
+    expect(logger.warnings).toHaveLength(1);
   }, 90_000);
 });
 

@@ -3,8 +3,11 @@
  *
  * Boot: open a driver (embedded: lock the data folder, open and migrate PGlite; server: pool and
  * advisory-locked migrations) → release locks left by an earlier run when the driver owns its data
- * exclusively → start maintenance, the listener and the worker pool. `invoke` is what Electron's IPC
- * handlers, the CLI and the tests call; `close` stops the pool in two phases and closes the driver.
+ * exclusively → start the listener and the worker pool. What can wait, waits until the core has
+ * answered its first entries:list (the window's first data) or afterOpenWaitMs, whichever is
+ * first: fresh planner statistics (embedded) and the first maintenance round (`afterOpen`).
+ * `invoke` is what Electron's IPC handlers, the CLI and the tests call; `close` stops the pool in
+ * two phases and closes the driver.
  */
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
@@ -58,6 +61,11 @@ export interface Core {
   readonly store: Store;
   runMaintenance(): Promise<void>;
   /**
+   * Settles once the work deferred past the first answer has run (ANALYZE on the embedded engine,
+   * then maintenance starts), or been skipped by a close. Never rejects.
+   */
+  readonly afterOpen: Promise<void>;
+  /**
    * Streams the entries a filter matches to `out` (the CLI's stdout), as entries:export does to a
    * file; validated like a call. Resolves with the count; does not end `out`.
    */
@@ -82,6 +90,7 @@ export function resolveOptions(options: CoreOptions): ResolvedOptions {
   positiveInt('backoffMaxMs', o.backoffMaxMs, 0);
   positiveInt('shutdownGraceMs', o.shutdownGraceMs, 0);
   positiveInt('stageTimeoutMs', o.stageTimeoutMs, 1);
+  positiveInt('afterOpenWaitMs', o.afterOpenWaitMs, 0);
   if (o.schema !== undefined) {
     if (o.databaseUrl === undefined) throw new RangeError('schema applies to a shared server only; pass databaseUrl too');
     checkSchemaName(o.schema);
@@ -216,6 +225,24 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     closing: closingSignal.signal,
   });
 
+  // The first list's answer lets the deferred work start; its statements then queue behind the
+  // page's calls instead of ahead of them (the embedded engine runs one statement at a time).
+  let firstListAnswered: () => void = () => undefined;
+  const firstList = new Promise<void>((resolve) => (firstListAnswered = resolve));
+  const closingStarted = (): boolean => closingSignal.signal.aborted;
+  const afterOpen = firstList.then(async () => {
+    if (closingStarted()) return;
+    if (!driver.capabilities.vacuumsItself) {
+      try {
+        // PGlite runs no autovacuum: the statistics are the template's or the last run's until now.
+        await store.analyzeAll();
+      } catch (err) {
+        logger.warn('open: gathering planner statistics failed; maintenance will try again', { error: errorMessage(err) });
+      }
+    }
+    if (!closingStarted()) maintenance.start();
+  });
+
   let closing: Promise<void> | null = null;
   let closed = false;
   let inFlight = 0;
@@ -240,9 +267,11 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
         return (await api(channel, payload)) as Envelope<never>;
       } finally {
         inFlight--;
+        if (channel === 'entries:list') firstListAnswered();
         if (inFlight === 0) drained?.();
       }
     },
+    afterOpen,
     runMaintenance: () => maintenance.tick(true),
     async exportTo(out, request) {
       const parsed = exportRequest.safeParse(request);
@@ -259,9 +288,12 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     close(options) {
       // Before anything else: an export in flight stops at its next batch rather than holding up the close.
       if (!closingSignal.signal.aborted) closingSignal.abort();
+      // Deferred work not started yet is skipped; started, it finishes before the database closes.
+      firstListAnswered();
       closing ??= (async () => {
         await pool.stop(options?.graceMs ?? opts.shutdownGraceMs);
         await listener?.close();
+        await afterOpen;
         await maintenance.stop();
         // Let calls already running finish before the database goes away under them.
         if (inFlight > 0) await new Promise<void>((r) => (drained = r));
@@ -275,8 +307,10 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
 
   await listener?.start();
   driver.markReady();
-  maintenance.start();
   pool.start(suspects);
+  // Armed only once the core is open: a failed start never runs the deferred work. Firing after a
+  // list (or a close) changes nothing: the promise has settled.
+  setTimeout(firstListAnswered, opts.afterOpenWaitMs).unref();
   logger.info('core open', { mode: core.mode, at: driver.location, workers: opts.workers, createdFrom: driver.createdFrom });
   return core;
 }

@@ -30,6 +30,11 @@ export const DEFAULTS = {
    * handler cannot hold its entry, its batch and its loop forever. Far above the demo's 2 s stage.
    */
   stageTimeoutMs: 60_000,
+  /**
+   * The longest the work deferred past an open (planner statistics, the first maintenance round)
+   * waits for the first entries:list; a core nobody lists from (the CLI, a worker) still gets it.
+   */
+  afterOpenWaitMs: 2000,
 } as const;
 
 /**
@@ -65,6 +70,7 @@ export interface CoreOptions {
   backoffMaxMs?: number;
   shutdownGraceMs?: number;
   stageTimeoutMs?: number;
+  afterOpenWaitMs?: number;
   /** Replaces the built-in demo pipeline (1 to 3 stages). */
   pipeline?: Stage[];
   /** Folder with drizzle's migrations; found next to the code when absent. */

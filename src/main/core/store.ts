@@ -589,6 +589,8 @@ export interface Store extends QueueStore {
   vacuum(): Promise<void>;
   /** Refreshes planner statistics (cheap; a sample of rows). */
   analyze(): Promise<void>;
+  /** Planner statistics for every table of the schema (after an open; catalogs are left alone). */
+  analyzeAll(): Promise<void>;
   /**
    * Embedded engine: CHECKPOINT once more than `maxBytes` of WAL were written since the last one;
    * true when it did. PGlite runs Postgres without its checkpointer process, so nothing else ends a
@@ -915,6 +917,10 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
 
     async analyze() {
       await sql.exec('ANALYZE entries');
+    },
+
+    async analyzeAll() {
+      await sql.exec('ANALYZE entries, entry_events, entry_counts, queue_settings, stats_durations, stats_fold, stats_minutes');
     },
 
     async checkpointIfWalOver(maxBytes) {

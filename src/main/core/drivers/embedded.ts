@@ -7,19 +7,18 @@
  *   pgdata.partial-*   a first launch under way, or one killed mid-way: removed at the next open
  *   entryflow.ready    written once the core first opened fully
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { x as extractTar } from 'tar';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
 import { acquireDataDirLock, type DataDirLock } from '../data-dir-lock';
 import { CoreError, errorMessage } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import { sqlLiteral, type SqlClient } from '../sql-client';
 import type { CreatedFrom, Driver } from './driver';
+import { applyMigrations } from './migrate';
 
 export const PGDATA_DIR = 'pgdata';
 const PARTIAL_PREFIX = `${PGDATA_DIR}.partial-`;
@@ -36,11 +35,31 @@ export const TEMPLATE_NAME = 'pgdata-template';
  */
 export const TEMPLATE_DIRS_FILE = 'entryflow-template-dirs.json';
 /**
+ * In the template: the full size of each file stored without its tail of zero bytes (the WAL
+ * segment is 16 MB, almost all zeros); copyTemplate extends them back. Absent in older templates.
+ */
+export const TEMPLATE_SIZES_FILE = 'entryflow-template-sizes.json';
+/**
  * Extensions every PGlite on an Entryflow data folder must load: the search index (drizzle/0006) is
  * a pg_trgm index, and writing a row without the extension loaded fails. Anything opening a data
  * folder with PGlite directly (scripts, tests, benchmarks) passes these too.
  */
 export const PGLITE_EXTENSIONS = { pg_trgm };
+
+/**
+ * Postgres settings for the app's PGlite, on top of PGlite's own start parameters. shared_buffers:
+ * Postgres' default 128 MB is initialised in PGlite's wasm memory at start, so it is resident from
+ * the first moment — measured (bench/first-launch-child.ts, Node 24, first launch from the template,
+ * peak RSS of 3 runs): 355–393 MiB with 128 MB, 259–267 with 32 MB, 229–245 with 16 MB. An
+ * embedded queue's working set (the claim's partial index, the newest rows) is far smaller; what
+ * does not fit is read from the OS page cache.
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = { shared_buffers: '32MB' };
+
+/** PGlite's start parameters with PGLITE_SETTINGS added. */
+export function pgliteStartParams(): string[] {
+  return [...PGlite.defaultStartParams, ...Object.entries(PGLITE_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+}
 
 /** Lines of Postgres' own stderr kept to explain a failed start (PGlite's error is only "Aborted()"). */
 const STDERR_KEPT = 5;
@@ -133,8 +152,9 @@ async function copyTemplate(template: string, target: string): Promise<boolean> 
   if (!existsSync(template)) return false;
   if (statSync(template).isDirectory()) {
     if (!existsSync(join(template, 'PG_VERSION'))) throw new Error(`${template} holds no Postgres data folder`);
-    cpSync(template, target, { recursive: true });
-    recreateFolders(target);
+    // A copy-on-write clone where the file system can (APFS, Btrfs, XFS); a plain copy elsewhere.
+    cpSync(template, target, { recursive: true, mode: constants.COPYFILE_FICLONE });
+    completeCopy(target);
   } else {
     // PGlite's archives name members with a leading '/', which node-tar strips (an info-level warning);
     // any other warning means a damaged archive: fail loudly rather than open a half-unpacked folder.
@@ -148,20 +168,38 @@ async function copyTemplate(template: string, target: string): Promise<boolean> 
     });
     if (problems.length > 0) throw new Error(`${template} is damaged (${problems.slice(0, 3).join('; ')})`);
     if (!existsSync(join(target, 'PG_VERSION'))) throw new Error(`${template} holds no Postgres data folder`);
-    recreateFolders(target);
+    completeCopy(target);
   }
   return true;
 }
 
-function recreateFolders(pgdata: string): void {
+/** Undoes what packaging a template needs: makes its folders again and gives trimmed files their size. */
+function completeCopy(pgdata: string): void {
+  const isRelative = (f: string) => !f.split('/').includes('..') && !f.startsWith('/');
   const list = join(pgdata, TEMPLATE_DIRS_FILE);
-  if (!existsSync(list)) return;
-  const folders: unknown = JSON.parse(readFileSync(list, 'utf8'));
-  if (!Array.isArray(folders) || !folders.every((f): f is string => typeof f === 'string' && !f.split('/').includes('..') && !f.startsWith('/'))) {
-    throw new Error(`${list} is not a list of folders`);
+  if (existsSync(list)) {
+    const folders: unknown = JSON.parse(readFileSync(list, 'utf8'));
+    if (!Array.isArray(folders) || !folders.every((f): f is string => typeof f === 'string' && isRelative(f))) {
+      throw new Error(`${list} is not a list of folders`);
+    }
+    for (const f of folders) mkdirSync(join(pgdata, ...f.split('/')), { recursive: true });
+    unlinkSync(list);
   }
-  for (const f of folders) mkdirSync(join(pgdata, ...f.split('/')), { recursive: true });
-  unlinkSync(list);
+  const sizesFile = join(pgdata, TEMPLATE_SIZES_FILE);
+  if (existsSync(sizesFile)) {
+    const sizes: unknown = JSON.parse(readFileSync(sizesFile, 'utf8'));
+    const entries = typeof sizes === 'object' && sizes !== null && !Array.isArray(sizes) ? Object.entries(sizes) : null;
+    if (entries === null || !entries.every(([f, n]) => isRelative(f) && Number.isSafeInteger(n) && (n as number) >= 0)) {
+      throw new Error(`${sizesFile} is not a list of file sizes`);
+    }
+    for (const [f, n] of entries) {
+      const file = join(pgdata, ...f.split('/'));
+      // Extending writes no data: the zeros read back from a hole (as with wal_init_zero = off).
+      if (statSync(file).size > (n as number)) throw new Error(`${file} is longer than the template says`);
+      truncateSync(file, n as number);
+    }
+    unlinkSync(sizesFile);
+  }
 }
 
 /**
@@ -182,7 +220,7 @@ async function createPgdata(dataDir: string, pgdata: string, template: string, l
   }
   if (from === 'initdb') {
     // initdb writes into the partial folder; closing checkpoints it, so the reopen replays nothing.
-    const db = await PGlite.create({ dataDir: partial, extensions: PGLITE_EXTENSIONS });
+    const db = await PGlite.create({ dataDir: partial, extensions: PGLITE_EXTENSIONS, startParams: pgliteStartParams() });
     await db.close();
   }
   // An empty pgdata (left by an older version that made it before filling it) is replaced.
@@ -195,8 +233,8 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Driver> {
   const logger = options.logger ?? silentLogger;
   const { dataDir, migrationsFolder } = options;
   if (dataDir === undefined) {
-    const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
-    await migrateAndAnalyze(db, 'memory', migrationsFolder);
+    const db = await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: pgliteStartParams() });
+    await migrateOnOpen(db, 'memory', migrationsFolder);
     return driverFor(db, null, undefined, 'initdb');
   }
   try {
@@ -234,13 +272,13 @@ async function openInFolder(dataDir: string, lock: DataDirLock, migrationsFolder
       createdFrom = await createPgdata(dataDir, pgdata, template, logger);
     }
     saved = snapshot(startFiles(pgdata));
-    db = await PGlite.create({ dataDir: pgdata, onStderr, extensions: PGLITE_EXTENSIONS });
+    db = await PGlite.create({ dataDir: pgdata, onStderr, extensions: PGLITE_EXTENSIONS, startParams: pgliteStartParams() });
   } catch (err) {
     if (err instanceof CoreError) throw err;
     restore(saved);
     throw unusable(dataDir, pgdata, [errorMessage(err).replace(/[.\s]+$/, ''), ...stderr].join('; '), err);
   }
-  await migrateAndAnalyze(db, pgdata, migrationsFolder);
+  await migrateOnOpen(db, pgdata, migrationsFolder);
   return driverFor(db, lock, dataDir, createdFrom);
 }
 
@@ -261,15 +299,17 @@ export function unusable(dataDir: string, pgdata: string, why: string, cause: un
   );
 }
 
-async function migrateAndAnalyze(db: PGlite, where: string, migrationsFolder: string): Promise<void> {
+/**
+ * Every migration is applied before the driver is returned, so before any store statement. No
+ * ANALYZE here: planner statistics live in the database (the template has them, and maintenance
+ * refreshes them), so the core gathers fresh ones after its first answer (index.ts, afterOpen).
+ */
+async function migrateOnOpen(db: PGlite, where: string, migrationsFolder: string): Promise<void> {
   try {
     // The pglite client's EXECUTE literals rely on it (sql-client.ts).
     const [scs] = (await db.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings')).rows;
     if (scs?.standard_conforming_strings !== 'on') throw new Error('standard_conforming_strings must be on');
-    await migrate(drizzle({ client: db }), { migrationsFolder });
-    // PGlite runs no autovacuum, so nothing else gathers planner statistics: without them the claim
-    // is planned as a full sort of the backlog instead of a walk of the partial index.
-    await db.exec('ANALYZE');
+    await applyMigrations(db, migrationsFolder);
   } catch (err) {
     await db.close().catch(() => undefined);
     throw new CoreError('MIGRATION_FAILED', `Upgrading the database in ${where} failed: ${errorMessage(err)}`, { cause: err });

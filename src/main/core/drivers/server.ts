@@ -8,16 +8,13 @@
  * client-side read timeout, and an idle-in-transaction timeout.
  */
 import pg from 'pg';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { CoreError, errorMessage } from '../errors';
 import { checkSchemaName, quoteIdent, type SqlClient } from '../sql-client';
 import type { Driver } from './driver';
+import { applyMigrations } from './migrate';
 
 /** Prefix of the advisory-lock key (hashed with the schema name); all Entryflow processes agree on it. */
 const MIGRATION_LOCK_PREFIX = 'entryflow:migrate:';
-/** Where drizzle keeps its journal when the tables live in `public` (drizzle's own default). */
-const DEFAULT_MIGRATIONS_SCHEMA = 'drizzle';
-const MIGRATIONS_TABLE = '__drizzle_migrations';
 /** Channel of the cross-process wake-up for the `public` schema; other schemas get a suffix. */
 export const WAKEUP_CHANNEL = 'entryflow_wakeup';
 
@@ -113,38 +110,6 @@ function pgClient(pool: pg.Pool): SqlClient {
   };
 }
 
-/**
- * drizzle's migrator, with two differences a shared server needs: the journal lives in the target
- * schema (so each schema, e.g. each test's, has its own), and the generated `"public".` qualifiers
- * (drizzle-kit writes them into foreign keys) point at the target schema. Same journal table layout
- * and rule as drizzle (apply what is newer than the last row, all in one transaction), so a database
- * migrated by drizzle's own `migrate` carries on.
- */
-async function migrate(client: pg.PoolClient, schema: string, migrationsFolder: string): Promise<void> {
-  const journalSchema = quoteIdent(schema === 'public' ? DEFAULT_MIGRATIONS_SCHEMA : schema);
-  const journal = `${journalSchema}.${quoteIdent(MIGRATIONS_TABLE)}`;
-  const migrations = readMigrationFiles({ migrationsFolder });
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${journalSchema}`);
-  await client.query(`CREATE TABLE IF NOT EXISTS ${journal} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
-  const last = (await client.query<{ created_at: string }>(`SELECT created_at FROM ${journal} ORDER BY created_at DESC LIMIT 1`)).rows[0];
-  const pending = migrations.filter((m) => last === undefined || Number(last.created_at) < m.folderMillis);
-  if (pending.length === 0) return;
-  await client.query('BEGIN');
-  try {
-    for (const m of pending) {
-      for (const stmt of m.sql) {
-        const text = schema === 'public' ? stmt : stmt.replaceAll('"public".', `${quoteIdent(schema)}.`);
-        if (text.trim() !== '') await client.query(text);
-      }
-      await client.query(`INSERT INTO ${journal} (hash, created_at) VALUES ($1, $2)`, [m.hash, m.folderMillis]);
-    }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
-}
-
 export async function openServer(options: ServerOptions): Promise<Driver> {
   const { schema } = options;
   const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
@@ -174,7 +139,7 @@ export async function openServer(options: ServerOptions): Promise<Driver> {
     try {
       if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
       target = (await client.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0]?.s ?? 'public';
-      await migrate(client, target, options.migrationsFolder);
+      await applyMigrations(client, options.migrationsFolder, target);
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [MIGRATION_LOCK_PREFIX + wanted]);
     }
