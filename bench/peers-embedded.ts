@@ -105,11 +105,11 @@ async function rounds(rows: Row[]): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
     for (const row of r % 2 === 0 ? rows : [...rows].reverse()) {
       row.samples.push(await row.run());
-      console.log(`   ${row.name}: ${f(row.samples.at(-1) ?? NaN)}/s`);
+      console.log(`   ${row.name}: ${f(row.samples.at(-1) ?? NaN, 1)}/s`);
     }
     console.log(`   round ${r + 1} of ${ROUNDS} done (load ${load()})`);
   }
-  for (const row of rows) console.log(`   ${row.name.padEnd(64)} ${f(median(row.samples)).padStart(7)}/s  (${row.samples.map((x) => f(x)).join(', ')})`);
+  for (const row of rows) console.log(`   ${row.name.padEnd(64)} ${f(median(row.samples), 1).padStart(9)}/s  (${row.samples.map((x) => f(x, 1)).join(', ')})`);
 }
 
 async function main() {
