@@ -125,7 +125,7 @@ async function main() {
     { name: 'pg-boss (16 workers, batchSize 50, burstWhenBatchFull)', run: () => pgBoss({ localConcurrency: 16, batchSize: 50, burstWhenBatchFull: true }), samples: [] },
   ];
   await rounds(one);
-  const m = (i: number) => median(one[i]!.samples);
+  const m = (i: number) => median(one[i]?.samples ?? []);
   console.log(`   default vs default: ${f(m(0) / m(1), 2)}×`);
   console.log(`   best vs best: ${f(m(2) / Math.max(m(3), m(4)), 2)}×`);
 
@@ -137,7 +137,7 @@ async function main() {
     { name: 'Entryflow 16 workers, batch 50', run: () => entryflow({ workers: 16, batchSize: 50 }, 3), samples: [] },
   ];
   await rounds(three);
-  const t = (i: number) => median(three[i]!.samples);
+  const t = (i: number) => median(three[i]?.samples ?? []);
   const best = Math.max(...three.map((r) => median(r.samples)));
   console.log(`   default is ${f(best / t(0), 2)}× slower than the best here; auto vs the old default: ${f(t(0) / t(2), 1)}×`);
   console.log(`\nload average at the end: ${load()}`);
