@@ -13,7 +13,7 @@
  */
 import { CHANGE_NOTICE_MIN_INTERVAL_MS } from '../shared/channels';
 import type { ChangeNotice } from '../shared/contract';
-import type { Core } from './core/index';
+import type { Core, CoreEventMap } from './core/index';
 
 export interface Coalescer {
   /** Records a change; sends now if the last notice is an interval old, else when the interval ends. */
@@ -71,6 +71,12 @@ export function createCoalescer(sendNotice: (notice: ChangeNotice) => void, inte
 /** The events that can change what the window shows, and what each may have made stale. */
 export type ChangeSource = Pick<Core['events'], 'on' | 'off'>;
 
+/** Subscribes `handler` to one event; returns what unsubscribes it, so one list serves both. */
+function listen<K extends keyof CoreEventMap>(events: ChangeSource, name: K, handler: Parameters<typeof events.on<K>>[1]): () => void {
+  events.on(name, handler);
+  return () => events.off(name, handler);
+}
+
 /**
  * Subscribes to the core's events and sends coalesced notices through `send`. Returns the stop
  * function, which unsubscribes and drops anything pending (the window closed).
@@ -91,25 +97,21 @@ export function forwardChangeNotices(events: ChangeSource, send: (notice: Change
   const queueState = () => {
     coalescer.notify({ queue: true });
   };
-  events.on('created', entries);
   // A claim marks the entry running (lockedBy); a transition is every stage outcome, failures included.
-  events.on('claimed', entries);
-  events.on('transition', entries);
-  events.on('maintenance', maintenance);
-  events.on('changed', changed);
-  events.on('queueState', queueState);
-  events.on('notified', entries);
+  const unsubscribe = [
+    listen(events, 'created', entries),
+    listen(events, 'claimed', entries),
+    listen(events, 'transition', entries),
+    listen(events, 'maintenance', maintenance),
+    listen(events, 'changed', changed),
+    listen(events, 'queueState', queueState),
+    listen(events, 'notified', entries),
+  ];
   let stopped = false;
   return () => {
     if (stopped) return;
     stopped = true;
-    events.off('created', entries);
-    events.off('claimed', entries);
-    events.off('transition', entries);
-    events.off('maintenance', maintenance);
-    events.off('changed', changed);
-    events.off('queueState', queueState);
-    events.off('notified', entries);
+    for (const off of unsubscribe) off();
     coalescer.stop();
   };
 }
