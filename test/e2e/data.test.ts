@@ -14,7 +14,7 @@ import { MATCH_COUNT_MAX } from '../../src/main/core/store';
 import type { Entry } from '../../src/shared/contract';
 import { waitFor } from '../support/core';
 import { Harness } from './support/harness';
-import { row } from './support/page';
+import { openNewEntryDialog, row } from './support/page';
 
 const PAGES = 52;
 const PAGE_SIZE = 100;
@@ -183,8 +183,7 @@ describe('search, retry and the new-entry dialog', () => {
 
   it('counts a title as the core does: 204 typed, 200 after trimming, accepted', async () => {
     const page = await open();
-    await page.keyboard.press('Control+N');
-    const dialog = page.getByRole('dialog', { name: 'New entry' });
+    const dialog = await openNewEntryDialog(page);
     const title = `  ${'x'.repeat(200)}  `;
     await dialog.getByLabel('Title').fill(title);
     await expect.poll(() => dialog.getByText('200/200').count()).toBe(1);

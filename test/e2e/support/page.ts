@@ -89,9 +89,26 @@ export async function screenshot(page: Page, name: string, colorScheme: 'light' 
   return path;
 }
 
-export async function addEntryThroughDialog(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+N');
+/**
+ * Ctrl+N until "New entry" shows. goto resolves at the load event, which can come before React has
+ * committed and attached the window's shortcut listener (a passive effect): a Ctrl+N that early
+ * reaches nobody. A second press leaves an open dialog open.
+ */
+export async function openNewEntryDialog(page: Page): Promise<Locator> {
   const dialog = page.getByRole('dialog', { name: 'New entry' });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+N');
+    try {
+      await dialog.waitFor({ timeout: 2000 });
+      return dialog;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
+export async function addEntryThroughDialog(page: Page, title: string): Promise<void> {
+  const dialog = await openNewEntryDialog(page);
   await dialog.getByLabel('Title').fill(title);
   await dialog.getByLabel('Title').press('Enter');
   await dialog.waitFor({ state: 'detached' });
