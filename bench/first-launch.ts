@@ -24,6 +24,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from '../scripts/build-cli';
 import type { Browser } from 'playwright-core';
 import type { Envelope } from '../src/shared/contract';
 import { makeTemplate } from '../scripts/make-template';
@@ -49,12 +50,7 @@ async function bundleChild(): Promise<void> {
   await build({
     entryPoints: [join(root, 'bench', 'first-launch-child.ts')],
     outfile: CHILD_JS,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    logLevel: 'warning',
+    ...NODE_BUNDLE,
   });
 }
 

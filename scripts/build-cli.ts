@@ -19,6 +19,9 @@ export const CLI_OUT_DIR = join(ROOT, 'out', 'cli');
 export const CLI_ENTRIES = ['worker', 'cli'] as const;
 
 /** The path of a built entry point. */
+/** How Node code is bundled here, as electron-vite bundles main: one ESM file, packages left external. */
+export const NODE_BUNDLE = { bundle: true, platform: 'node', format: 'esm', target: 'node24', packages: 'external', logLevel: 'warning' } as const;
+
 export const builtCli = (name: (typeof CLI_ENTRIES)[number]): string => join(CLI_OUT_DIR, `${name}.js`);
 
 /** Builds both entry points; resolves with the files written. */
@@ -26,12 +29,7 @@ export async function buildCli(): Promise<string[]> {
   const result = await build({
     entryPoints: CLI_ENTRIES.map((name) => join(ROOT, 'src', 'cli', `${name}.ts`)),
     outdir: CLI_OUT_DIR,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    logLevel: 'warning',
+    ...NODE_BUNDLE,
     write: false,
   });
   // Each file is written beside its place and renamed over it: a test or a second build running at
