@@ -24,6 +24,8 @@ export interface Timing {
   openAt: number;
   closeMs: number;
   maxRssMiB: number;
+  /** Serve mode: peak RSS when the first list answer was sent (what a first launch needed to show data). */
+  firstListRssMiB?: number;
 }
 
 export type ParentMessage = { id: number; channel: string; payload: unknown } | { close: true };
@@ -50,12 +52,16 @@ if (mode === 'open') {
   const send = process.send?.bind(process);
   if (send === undefined) throw new Error('serve needs an IPC channel (spawn with stdio "ipc")');
   const pending = createPendingCore();
+  let firstListRssMiB: number | undefined;
   process.on('message', (m: ParentMessage) => {
     if ('close' in m) return;
-    void pending.invoke(m.channel, m.payload).then((envelope) => send({ id: m.id, envelope }));
+    void pending.invoke(m.channel, m.payload).then((envelope) => {
+      if (m.channel === 'entries:list' && envelope.ok && firstListRssMiB === undefined) firstListRssMiB = maxRssMiB();
+      send({ id: m.id, envelope });
+    });
   });
   const t0 = performance.now();
-  const opening = openCore({ dataDir, template });
+  const opening = openCore({ dataDir, template, onNewDataFolder: () => pending.markEmpty() });
   pending.attach(opening);
   const core = await opening;
   const t1 = performance.now();
@@ -66,6 +72,6 @@ if (mode === 'open') {
   });
   const t2 = performance.now();
   await pending.close();
-  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: performance.now() - t2, maxRssMiB: maxRssMiB() };
+  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: performance.now() - t2, maxRssMiB: maxRssMiB(), firstListRssMiB };
   send({ timing }, () => process.disconnect());
 }

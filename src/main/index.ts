@@ -201,6 +201,10 @@ async function boot(): Promise<void> {
     migrationsFolder: paths.migrationsDir,
     template: paths.template,
     logger: coreLogger(log),
+    // A first launch: the window's first list is answered at once (pending-core.ts).
+    onNewDataFolder: () => {
+      core.markEmpty();
+    },
     chooseExportPath: exportPathChooser({
       dialog,
       // The app's one window; the dialog is modal to it.

@@ -8,8 +8,15 @@
  * States: waiting (no open started) → opening → open | failed; close() from any of them closes
  * whatever core exists once its open has settled, and makes later calls answer UNAVAILABLE.
  * Electron-free: timers are injected for the tests.
+ *
+ * A first launch: once the opening core says its folder held no database (`markEmpty`, from
+ * CoreOptions.onNewDataFolder, with the folder's lock held), the first page of the list is known to
+ * be empty, so it is answered at once instead of after the open (a first window shows its empty
+ * state without waiting for Postgres to start). That answer is true whenever it is given: nothing
+ * can write before the core is open, and from then on the core answers every call. Only the plain
+ * first page (no search, cursor or `from`); every other call waits for the core as before.
  */
-import type { Envelope } from '../shared/contract';
+import { listRequest, STATUSES, type Envelope, type EntryPage, type StatusCounts } from '../shared/contract';
 import type { CorePort } from './core-port';
 import { CLOSED_MESSAGE, SHUTTING_DOWN_MESSAGE, STILL_OPENING_MESSAGE } from '../shared/core-messages';
 
@@ -27,6 +34,18 @@ export interface PendingCore extends CorePort {
   attach(opening: Promise<CorePort>): void;
   /** The open core once it is open; never settles if none is ever attached. */
   readonly opened: Promise<CorePort>;
+  /** The opening core found no database in its folder: until it opens, there are no entries. */
+  markEmpty(): void;
+}
+
+/** The first page of an empty list, for a request asking exactly that; null for any other request. */
+function emptyFirstPage(payload: unknown): Envelope<EntryPage> | null {
+  const parsed = listRequest.safeParse(payload);
+  if (!parsed.success) return null;
+  const { search, cursor, from } = parsed.data;
+  if (search !== undefined || cursor !== undefined || from !== undefined) return null;
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
+  return { ok: true, data: { items: [], nextCursor: null, counts, matched: null } };
 }
 
 export interface PendingCoreOptions {
@@ -63,6 +82,13 @@ export function createPendingCore(options: PendingCoreOptions = {}): PendingCore
   let settled: Promise<void> | undefined;
   let closeOptions: { graceMs?: number } | undefined;
   let closing: Promise<void> | undefined;
+  let knownEmpty = false;
+  let resolveEmpty: () => void = () => undefined;
+  const emptySignal = new Promise<'empty'>((resolve) => {
+    resolveEmpty = () => {
+      resolve('empty');
+    };
+  });
 
   let resolveOpened: (core: CorePort) => void = () => undefined;
   const opened = new Promise<CorePort>((resolve) => {
@@ -103,15 +129,33 @@ export function createPendingCore(options: PendingCoreOptions = {}): PendingCore
         },
       );
     },
+    markEmpty() {
+      if (state !== 'waiting' && state !== 'opening') return;
+      knownEmpty = true;
+      resolveEmpty();
+    },
     async invoke(channel, payload) {
       if (closeRequested || state === 'open' || state === 'failed') return answerNow(channel, payload);
+      const early = () => (knownEmpty && !closeRequested && state !== 'open' && state !== 'failed' && channel === 'entries:list' ? emptyFirstPage(payload) : null);
+      const now = early();
+      if (now !== null) return now;
       let timer: { cancel(): void } | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimer(() => {
           resolve('timeout');
         }, waitMs);
       });
-      const outcome = await Promise.race([settledSignal.then(() => 'settled' as const), timedOut]);
+      const settledOrTimeout = Promise.race([settledSignal.then(() => 'settled' as const), timedOut]);
+      // A list asked before the folder was known to be empty is answered as soon as it is.
+      let outcome = await Promise.race([settledOrTimeout, emptySignal]);
+      if (outcome === 'empty') {
+        const later = early();
+        if (later !== null) {
+          timer?.cancel();
+          return later;
+        }
+        outcome = await settledOrTimeout;
+      }
       timer?.cancel();
       if (outcome === 'timeout') return unavailable(STILL_OPENING_MESSAGE);
       return answerNow(channel, payload);

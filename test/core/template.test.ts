@@ -53,6 +53,30 @@ describe('first launch from the template', () => {
     await createAndProcess(again, 'after reopen');
   }, 60_000);
 
+  it('tells onNewDataFolder, before the open completes, that a new folder holds no database; never for an existing one', async () => {
+    const dataDir = newDataDir();
+    const told: string[] = [];
+    let opened = false;
+    // Called while opening, before the database exists: what lets main answer the first list early.
+    const opening = openTestCore({
+      dataDir,
+      template: archive,
+      workers: 0,
+      onNewDataFolder: () => told.push(`new, pgdata ${existsSync(join(dataDir, PGDATA_DIR)) ? 'exists' : 'absent'}, ${opened ? 'open' : 'opening'}`),
+    });
+    const core = await opening;
+    opened = true;
+    expect(told).toEqual(['new, pgdata absent, opening']);
+    expect(core.createdFrom).toBe('template');
+    expect(await ok(core.invoke('entries:list', {}))).toMatchObject({ items: [] });
+    await core.close();
+
+    const again = await openTestCore({ dataDir, template: archive, workers: 0, onNewDataFolder: () => told.push('again') });
+    expect(again.createdFrom).toBe('existing');
+    await again.close();
+    expect(told).toEqual(['new, pgdata absent, opening']);
+  }, 60_000);
+
   it('also uses an empty pgdata folder left by an earlier attempt (a folder with files is "existing", above)', async () => {
     const dataDir = newDataDir();
     mkdirSync(join(dataDir, PGDATA_DIR), { recursive: true });

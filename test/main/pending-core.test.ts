@@ -121,4 +121,86 @@ describe('pending core (IPC before the core has opened)', () => {
       expect(close).toHaveBeenCalledOnce();
     });
   });
+
+  describe('a first launch (the opening core found no database: markEmpty)', () => {
+    const emptyPage = {
+      ok: true,
+      data: { items: [], nextCursor: null, counts: { CREATED: 0, STAGE_1: 0, STAGE_2: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0 }, matched: null },
+    };
+
+    it('answers the plain first page of the list at once, empty, without the core', async () => {
+      const pending = createPendingCore({ waitMs: 1000, setTimer: manualTimers().setTimer });
+      const opening = deferred<CorePort>();
+      pending.markEmpty();
+      pending.attach(opening.promise);
+      expect(await pending.invoke('entries:list', { limit: 100 })).toEqual(emptyPage);
+      expect(await pending.invoke('entries:list', { status: 'FAILED' })).toEqual(emptyPage);
+      // Once open, the core answers everything, lists included.
+      const { core, invoke } = fakeCore();
+      opening.resolve(core);
+      await pending.opened;
+      expect(await pending.invoke('entries:list', { limit: 100 })).toEqual({ ok: true, data: { channel: 'entries:list', payload: { limit: 100 } } });
+      expect(invoke).toHaveBeenCalledOnce();
+    });
+
+    it('answers a list that was already waiting as soon as the folder is known to be empty', async () => {
+      const { timers, setTimer } = manualTimers();
+      const pending = createPendingCore({ waitMs: 1000, setTimer });
+      pending.attach(deferred<CorePort>().promise);
+      const waiting = pending.invoke('entries:list', {});
+      let answered = false;
+      void waiting.then(() => (answered = true));
+      await Promise.resolve();
+      expect(answered).toBe(false);
+      pending.markEmpty();
+      expect(await waiting).toEqual(emptyPage);
+      expect(timers[0]?.cancelled).toBe(true);
+    });
+
+    it('leaves every other call to the core: writes, other reads, searches, cursors and bad input', async () => {
+      const pending = createPendingCore({ waitMs: 1000, setTimer: manualTimers().setTimer });
+      const opening = deferred<CorePort>();
+      pending.attach(opening.promise);
+      pending.markEmpty();
+      const calls: [string, unknown][] = [
+        ['entries:create', { title: 'a' }],
+        ['entries:stats', {}],
+        ['queue:state', {}],
+        ['entries:list', { search: 'x' }],
+        ['entries:list', { cursor: 'abc' }],
+        ['entries:list', { from: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b' }],
+        ['entries:list', { limit: 'ten' }],
+        ['entries:list', { status: 'NOPE' }],
+        ['entries:list', { extra: 1 }],
+      ];
+      const answers = calls.map(([channel, payload]) => pending.invoke(channel, payload));
+      let settledEarly = 0;
+      for (const a of answers) void a.then(() => (settledEarly += 1));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(settledEarly).toBe(0);
+      const { core, invoke } = fakeCore();
+      opening.resolve(core);
+      const got = await Promise.all(answers);
+      expect(got).toEqual(calls.map(([channel, payload]) => ({ ok: true, data: { channel, payload } })));
+      expect(invoke).toHaveBeenCalledTimes(calls.length);
+    });
+
+    it('is ignored once the core is open or failed (only the core knows then)', async () => {
+      const pending = createPendingCore();
+      const { core } = fakeCore();
+      pending.attach(Promise.resolve(core));
+      await pending.opened;
+      pending.markEmpty();
+      expect(await pending.invoke('entries:list', {})).toEqual({ ok: true, data: { channel: 'entries:list', payload: {} } });
+
+      const failed = createPendingCore();
+      failed.attach(Promise.reject(new Error('disk full')));
+      await vi.waitFor(() => {
+        expect(failed.state()).toBe('failed');
+      });
+      failed.markEmpty();
+      const answer = await failed.invoke('entries:list', {});
+      expect(answer.ok).toBe(false);
+    });
+  });
 });

@@ -114,7 +114,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const driver =
     opts.databaseUrl !== undefined
       ? await openServer({ databaseUrl: opts.databaseUrl, migrationsFolder: opts.migrationsFolder, poolSize: opts.workers + 4, schema: opts.schema, timeouts: opts.timeouts })
-      : await openEmbedded({ dataDir: opts.dataDir, migrationsFolder: opts.migrationsFolder, template: opts.template, logger: opts.logger });
+      : await openEmbedded({ dataDir: opts.dataDir, migrationsFolder: opts.migrationsFolder, template: opts.template, logger: opts.logger, onNewDataFolder: opts.onNewDataFolder });
   try {
     return await startCore(driver, opts);
   } catch (err) {

@@ -89,12 +89,18 @@ export interface CoreOptions {
    * --out). Absent: entries:export answers UNAVAILABLE.
    */
   chooseExportPath?: (format: 'csv' | 'json') => Promise<string | null>;
+  /**
+   * Embedded only: called once this process holds the data folder's lock and found no database in
+   * it, before making one. From then until the core opens, the folder is known to hold no entries
+   * (only this core could add one), so main can answer a first launch's list at once (pending-core.ts).
+   */
+  onNewDataFolder?: () => void;
   /** Shared server only: connect, statement, reply and close bounds (drivers/server.ts); tests shorten them. */
   timeouts?: Partial<ServerTimeouts>;
 }
 
-export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'template' | 'clock' | 'timeouts' | 'chooseExportPath'>> &
-  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'template' | 'timeouts' | 'chooseExportPath'> & {
+export type ResolvedOptions = Required<Omit<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'pipeline' | 'logger' | 'template' | 'clock' | 'timeouts' | 'chooseExportPath' | 'onNewDataFolder'>> &
+  Pick<CoreOptions, 'dataDir' | 'databaseUrl' | 'schema' | 'template' | 'timeouts' | 'chooseExportPath' | 'onNewDataFolder'> & {
     pipeline: Stage[];
     logger: Logger;
     clock: Clock;

@@ -76,6 +76,8 @@ export interface EmbeddedOptions {
   /** The build-time template (a folder or a .tar.gz); absent: defaultTemplatePath(migrationsFolder). */
   template?: string | undefined;
   logger?: Logger;
+  /** Called with the folder's lock held when it holds no database yet (CoreOptions.onNewDataFolder). */
+  onNewDataFolder?: (() => void) | undefined;
 }
 
 function pgliteClient(db: PGlite): SqlClient {
@@ -244,14 +246,21 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Driver> {
   }
   const lock = acquireDataDirLock(dataDir);
   try {
-    return await openInFolder(resolve(dataDir), lock, migrationsFolder, options.template ?? defaultTemplatePath(migrationsFolder), logger);
+    return await openInFolder(resolve(dataDir), lock, migrationsFolder, options.template ?? defaultTemplatePath(migrationsFolder), logger, options.onNewDataFolder);
   } catch (err) {
     lock.release();
     throw err;
   }
 }
 
-async function openInFolder(dataDir: string, lock: DataDirLock, migrationsFolder: string, template: string, logger: Logger): Promise<Driver> {
+async function openInFolder(
+  dataDir: string,
+  lock: DataDirLock,
+  migrationsFolder: string,
+  template: string,
+  logger: Logger,
+  onNewDataFolder: (() => void) | undefined,
+): Promise<Driver> {
   const pgdata = join(dataDir, PGDATA_DIR);
   const stderr: string[] = [];
   const onStderr = (line: string): boolean => {
@@ -269,6 +278,12 @@ async function openInFolder(dataDir: string, lock: DataDirLock, migrationsFolder
     }
     if (existsSync(pgdata)) checkPgdata(pgdata);
     if (!existsSync(pgdata) || readdirSync(pgdata).length === 0) {
+      // A listener's failure must not fail the open: it only loses an early answer.
+      try {
+        onNewDataFolder?.();
+      } catch (err) {
+        logger.warn('open: the new-data-folder listener threw', { error: errorMessage(err) });
+      }
       createdFrom = await createPgdata(dataDir, pgdata, template, logger);
     }
     saved = snapshot(startFiles(pgdata));
