@@ -53,8 +53,17 @@ if (mode === 'open') {
   if (send === undefined) throw new Error('serve needs an IPC channel (spawn with stdio "ipc")');
   const pending = createPendingCore();
   let firstListRssMiB: number | undefined;
+  // Listened for from the start: with the first list answered before the open, the parent may say
+  // close while the core is still opening (a message nobody listens for yet is lost).
+  let askedToClose: () => void = () => undefined;
+  const closeAsked = new Promise<void>((resolve) => {
+    askedToClose = resolve;
+  });
   process.on('message', (m: ParentMessage) => {
-    if ('close' in m) return;
+    if ('close' in m) {
+      askedToClose();
+      return;
+    }
     void pending.invoke(m.channel, m.payload).then((envelope) => {
       if (m.channel === 'entries:list' && envelope.ok && firstListRssMiB === undefined) firstListRssMiB = maxRssMiB();
       send({ id: m.id, envelope });
@@ -65,11 +74,7 @@ if (mode === 'open') {
   pending.attach(opening);
   const core = await opening;
   const t1 = performance.now();
-  await new Promise<void>((resolve) => {
-    process.on('message', (m: ParentMessage) => {
-      if ('close' in m) resolve();
-    });
-  });
+  await closeAsked;
   const t2 = performance.now();
   await pending.close();
   const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: performance.now() - t2, maxRssMiB: maxRssMiB(), firstListRssMiB };
