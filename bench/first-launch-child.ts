@@ -12,6 +12,7 @@
  *
  * Times are performance.now(), which in Node counts from the process's start.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openCore } from '../src/main/core/index';
 import { createPendingCore } from '../src/main/pending-core';
 
@@ -26,6 +27,21 @@ export interface Timing {
   maxRssMiB: number;
   /** Serve mode: peak RSS when the first list answer was sent (what a first launch needed to show data). */
   firstListRssMiB?: number;
+  /**
+   * The longest the event loop was blocked while the core opened (ms, to within 10 ms). In the app
+   * this is Electron's main thread: no IPC answer, window event or menu while it lasts.
+   */
+  longestStallMs: number;
+}
+
+/** Starts watching the event loop; the returned function stops and gives the longest stall (ms). */
+function watchStalls(): () => number {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  return () => {
+    h.disable();
+    return h.max / 1e6;
+  };
 }
 
 export type ParentMessage = { id: number; channel: string; payload: unknown } | { close: true };
@@ -42,11 +58,13 @@ const maxRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
 if (mode === 'open') {
   const t0 = performance.now();
+  const stalls = watchStalls();
   const core = await openCore({ dataDir, template, workers: 0 });
   const t1 = performance.now();
+  const longestStallMs = stalls();
   await core.close();
   const t2 = performance.now();
-  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: t2 - t1, maxRssMiB: maxRssMiB() };
+  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: t2 - t1, maxRssMiB: maxRssMiB(), longestStallMs };
   process.stdout.write(`${JSON.stringify(timing)}\n`);
 } else {
   const send = process.send?.bind(process);
@@ -70,13 +88,15 @@ if (mode === 'open') {
     });
   });
   const t0 = performance.now();
+  const stalls = watchStalls();
   const opening = openCore({ dataDir, template, onNewDataFolder: () => pending.markEmpty() });
   pending.attach(opening);
   const core = await opening;
   const t1 = performance.now();
+  const longestStallMs = stalls();
   await closeAsked;
   const t2 = performance.now();
   await pending.close();
-  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: performance.now() - t2, maxRssMiB: maxRssMiB(), firstListRssMiB };
+  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: performance.now() - t2, maxRssMiB: maxRssMiB(), firstListRssMiB, longestStallMs };
   send({ timing }, () => process.disconnect());
 }

@@ -157,17 +157,19 @@ try {
     windowed.samples.push(await firstData(browser, server.url, join(tmp, `window-${i}`), templateDir));
   }
   console.log(`\nNode ${process.version}, ${RUNS} runs each (a child process per run), medians; times "at" count from the process's start:\n`);
-  console.log('| case | open (ms) | open done at (ms) | first list on screen at (ms) | close (ms) | peak RSS at first list (MiB) | peak RSS (MiB) |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '| case | open (ms) | open done at (ms) | longest event-loop stall while opening (ms) | first list on screen at (ms) | close (ms) | peak RSS at first list (MiB) | peak RSS (MiB) |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const c of cases) {
     if (c.samples.length === 0) continue;
     const wrong = c.samples.filter((s) => s.createdFrom !== c.expect);
     if (wrong.length > 0) throw new Error(`${c.name}: expected createdFrom ${c.expect}, got ${wrong.map((s) => s.createdFrom).join(', ')}`);
-    const f = (k: 'openMs' | 'openAt' | 'closeMs' | 'maxRssMiB' | 'firstDataMs' | 'firstListRssMiB') => {
+    const f = (k: 'openMs' | 'openAt' | 'closeMs' | 'maxRssMiB' | 'firstDataMs' | 'firstListRssMiB' | 'longestStallMs') => {
       const xs = c.samples.map((s) => s[k]).filter((x): x is number => x !== undefined);
       return xs.length === 0 ? '—' : median(xs).toFixed(0);
     };
-    console.log(`| ${c.name} | ${f('openMs')} | ${f('openAt')} | ${f('firstDataMs')} | ${f('closeMs')} | ${f('firstListRssMiB')} | ${f('maxRssMiB')} |`);
+    console.log(`| ${c.name} | ${f('openMs')} | ${f('openAt')} | ${f('longestStallMs')} | ${f('firstDataMs')} | ${f('closeMs')} | ${f('firstListRssMiB')} | ${f('maxRssMiB')} |`);
   }
   console.log(
     '\nall samples [open, first data, RSS at first list, peak RSS]:',
