@@ -16,7 +16,7 @@
  * can write before the core is open, and from then on the core answers every call. Only the plain
  * first page (no search, cursor or `from`); every other call waits for the core as before.
  */
-import { listRequest, STATUSES, type Envelope, type EntryPage, type StatusCounts } from '../shared/contract';
+import { emptyCounts, listRequest, type Envelope, type EntryPage } from '../shared/contract';
 import type { CorePort } from './core-port';
 import { CLOSED_MESSAGE, SHUTTING_DOWN_MESSAGE, STILL_OPENING_MESSAGE } from '../shared/core-messages';
 
@@ -44,8 +44,7 @@ function emptyFirstPage(payload: unknown): Envelope<EntryPage> | null {
   if (!parsed.success) return null;
   const { search, cursor, from } = parsed.data;
   if (search !== undefined || cursor !== undefined || from !== undefined) return null;
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
-  return { ok: true, data: { items: [], nextCursor: null, counts, matched: null } };
+  return { ok: true, data: { items: [], nextCursor: null, counts: emptyCounts(), matched: null } };
 }
 
 export interface PendingCoreOptions {

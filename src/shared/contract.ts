@@ -21,6 +21,11 @@ export const ACTIVE_STATUSES: readonly Status[] = ['CREATED', 'STAGE_1', 'STAGE_
 /** Retry applies to these. */
 export const RETRYABLE_STATUSES: readonly Status[] = ['FAILED', 'CANCELLED'];
 
+/** Zero for every status; a new object each call, so a caller may add to it. */
+export function emptyCounts(): StatusCounts {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
+}
+
 export const TITLE_MAX = 200;
 export const LIST_LIMIT_MAX = 200;
 export const LIST_LIMIT_DEFAULT = 50;

@@ -18,7 +18,7 @@ import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CURSOR_MAX, STATUSES, type Entry, type Status, type StatusCounts } from '../../src/shared/contract';
+import { CURSOR_MAX, emptyCounts, STATUSES, type Entry, type Status, type StatusCounts } from '../../src/shared/contract';
 import { DEFAULTS, type CoreOptions } from '../../src/main/core/index';
 import { CoreError } from '../../src/main/core/errors';
 import { decodeCursor, encodeCursor } from '../../src/main/core/cursor';
@@ -120,10 +120,6 @@ interface Model {
 
 function newModel(driver: DriverName, seen: Seen): Model {
   return { driver, entries: new Map(), beliefs: { w1: new Map(), w2: new Map(), w3: new Map() }, progressSeen: new Map(), seen };
-}
-
-function emptyCounts(): StatusCounts {
-  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
 }
 
 function addCounts(a: StatusCounts, b: StatusCounts): StatusCounts {

@@ -46,7 +46,7 @@
  * tax every statement, claims included (see ARCHITECTURE.md, "Data").
  */
 import type { Entry, EntryDetail, EntryEvent, RetryFrom, Status, StatusCounts } from '../../shared/contract';
-import { STATUSES } from '../../shared/contract';
+import { emptyCounts } from '../../shared/contract';
 import { DEFAULTS } from './options';
 import type { SqlClient } from './sql-client';
 
@@ -137,10 +137,6 @@ function toEvent(r: EventRow): EntryEvent {
     durationMs: r.duration_ms,
     at: iso(r.at),
   };
-}
-
-export function emptyCounts(): StatusCounts {
-  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
 }
 
 /** `%`, `_` and `!` (the escape character of the list's LIKE) are matched literally. */

@@ -15,7 +15,7 @@ import {
 } from '@tanstack/react-query';
 import { toast } from 'sonner';
 import type { Entry, EntryDetail, EntryPage, RetryFrom, Status, StatusCounts } from '../../../shared/contract';
-import { STATUSES } from '../../../shared/contract';
+import { emptyCounts, STATUSES } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/error-message';
 import { invoke } from './client';
 import { liveQuery, localMutation } from './polling';
@@ -119,7 +119,7 @@ export function flattenPages(data: InfiniteData<EntryPage> | undefined): Entry[]
   return rows;
 }
 
-export const EMPTY_COUNTS: StatusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
+export const EMPTY_COUNTS: StatusCounts = emptyCounts();
 
 export function totalOf(counts: StatusCounts): number {
   return STATUSES.reduce((sum, s) => sum + counts[s], 0);
