@@ -18,10 +18,10 @@ export const CLI_OUT_DIR = join(ROOT, 'out', 'cli');
 /** The entry points, by name: src/cli/<name>.ts becomes out/cli/<name>.js. */
 export const CLI_ENTRIES = ['worker', 'cli'] as const;
 
-/** The path of a built entry point. */
 /** How Node code is bundled here, as electron-vite bundles main: one ESM file, packages left external. */
 export const NODE_BUNDLE = { bundle: true, platform: 'node', format: 'esm', target: 'node24', packages: 'external', logLevel: 'warning' } as const;
 
+/** The path of a built entry point. */
 export const builtCli = (name: (typeof CLI_ENTRIES)[number]): string => join(CLI_OUT_DIR, `${name}.js`);
 
 /** Builds both entry points; resolves with the files written. */

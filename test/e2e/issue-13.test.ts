@@ -19,7 +19,7 @@ import { waitFor } from '../support/core';
 import { seriousViolations } from './support/axe';
 import { BACKEND_DOWN_MESSAGE, SwitchableBackend } from './support/backend';
 import { Harness } from './support/harness';
-import { row, sleep } from './support/page';
+import { openNewEntryDialog, row, sleep } from './support/page';
 import { shootMatrix } from './support/shots';
 
 const SET = 'issue-13';
@@ -261,8 +261,7 @@ describe('issue 13, item by item, with 10,000 entries', () => {
     const zalgoCell = page.locator('tr[data-entry-id]', { hasText: 'algo' }).first().locator('td[data-column="title"]');
     expect(await zalgoCell.evaluate((el: object) => (globalThis as unknown as { getComputedStyle(e: object): { overflow: string } }).getComputedStyle(el).overflow)).toBe('hidden');
 
-    await page.keyboard.press('Control+N');
-    const dialog = page.getByRole('dialog', { name: 'New entry' });
+    const dialog = await openNewEntryDialog(page);
     const input = dialog.getByLabel('Title');
     await input.fill(`  ${'x'.repeat(200)}  `);
     await expect.poll(() => dialog.getByText('200/200').count(), POLL).toBe(1);
@@ -318,8 +317,7 @@ describe('issue 13, item by item, with 10,000 entries', () => {
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'detached' });
 
-      await page.keyboard.press('Control+N');
-      const dialog = page.getByRole('dialog', { name: 'New entry' });
+      const dialog = await openNewEntryDialog(page);
       await dialog.getByLabel('Title').fill('x'.repeat(201));
       await dialog.getByRole('alert').waitFor();
       expect(await seriousViolations(page, `new entry ${scheme}`)).toEqual([]);
