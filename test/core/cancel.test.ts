@@ -7,6 +7,7 @@
 import { expect, it } from 'vitest';
 import type { Stage } from '../../src/main/core/pipeline';
 import type { Outcome } from '../../src/main/core/store';
+import type { Entry } from '../../src/shared/contract';
 import { describeEachDriver, ok, openDriverCore, waitFor, type DriverCore } from '../support/core';
 import { seedStatuses, storedCounts, tableCounts } from '../support/seed';
 
@@ -148,6 +149,49 @@ describeEachDriver('entries:cancel and entries:delete', (driver) => {
     expect(watch.started.filter((s) => s === `${id}:1`)).toHaveLength(1);
     await ok(core.invoke('entries:cancel', { id }));
     await waitFor(() => watch.aborts === 2 || undefined, 'the second cancel to abort the stage');
+  });
+
+  it('a cancel whose notice comes before the claim\'s reply: the stage never starts, and the loop moves on', async () => {
+    // On a shared server a cancel can commit right after the claim that took the entry, and its
+    // notice (this process's API, or NOTIFY from another) can arrive before the claim's reply, while
+    // no stage is registered to abort. Forced here: the claim's reply is held back until the real
+    // cancel has run and its notice has gone out.
+    const watch = newWatch();
+    const core = await openDriverCore(driver, { workers: 1, pipeline: watchedPipeline(watch) });
+    const store = core.store;
+    const title = 'cancelled on the way';
+    let heldBack = 0;
+    const holdBack = async (claimed: readonly Entry[]) => {
+      const target = claimed.find((e) => e.title === title);
+      if (target === undefined) return;
+      heldBack++;
+      const cancelled = await ok(core.invoke('entries:cancel', { id: target.id }));
+      expect(cancelled).toMatchObject({ status: 'CANCELLED', lockedBy: null });
+    };
+    const [claim, finishAndClaim] = [store.claim.bind(store), store.finishAndClaim.bind(store)];
+    store.claim = async (token, limit) => {
+      const got = await claim(token, limit);
+      await holdBack(got);
+      return got;
+    };
+    store.finishAndClaim = async (token, outcomes, limit) => {
+      const res = await finishAndClaim(token, outcomes, limit);
+      await holdBack(res.claimed);
+      return res;
+    };
+    const target = await ok(core.invoke('entries:create', { title }));
+    await waitFor(() => heldBack === 1 || undefined, 'the claim of the entry');
+    await workerMovedOn(core);
+
+    expect(watch.started.filter((s) => s.startsWith(target.id))).toEqual([]);
+    const detail = await ok(core.invoke('entries:get', { id: target.id }));
+    expect(detail).toMatchObject({ status: 'CANCELLED', lockedBy: null, attempts: 1 });
+    expect(detail.events.map((ev) => [ev.from, ev.to, ev.stage])).toEqual([
+      [null, 'CREATED', null],
+      ['CREATED', 'CANCELLED', null],
+    ]);
+    expect((await ok(core.invoke('entries:stats', {}))).lostLocks).toBe(0);
+    await expectCountsExact(core);
   });
 
   if (driver === 'server') {

@@ -84,6 +84,13 @@ type StageResult = { kind: 'outcome'; outcome: Outcome } | { kind: 'lost' } | { 
 export class WorkerLoop {
   /** The stages running now, by entry id: what `cancel` aborts. */
   private readonly stages = new Map<string, AbortController>();
+  /**
+   * Cancels heard while a claim of this loop was under way (sent, not yet running its stages). A
+   * cancel can only name an entry this claim got once the claim has committed, but its notice may
+   * arrive before the claim's reply does (another connection, another process): without this, the
+   * stage of a cancelled entry would start. null between claims, so no old notice lingers.
+   */
+  private cancelledDuringClaim: Set<string> | null = null;
   private readonly claimSize: ClaimSize;
 
   constructor(
@@ -101,6 +108,7 @@ export class WorkerLoop {
    */
   cancel(ids: readonly string[]): void {
     for (const id of ids) {
+      this.cancelledDuringClaim?.add(id);
       const c = this.stages.get(id);
       if (c && !c.signal.aborted) c.abort(new StageStop('cancelled'));
     }
@@ -125,6 +133,7 @@ export class WorkerLoop {
       if (pending.length > 0 || (!holding && claimed.length === 0)) {
         const limit = holding ? 0 : this.claimSize.current();
         const claimLease = new Lease(config.clock, config.lockTimeoutMs);
+        if (limit > 0) this.cancelledDuringClaim = new Set();
         const res = pending.length === 0 ? await this.tryClaim(limit) : await this.finish(pending, limit, []);
         if (res === null) {
           // Past the grace period give up: the locks expire, or the next open releases them.
@@ -170,6 +179,7 @@ export class WorkerLoop {
       if (stopSignal.aborted) return;
       const lease = new Lease(config.clock, config.lockTimeoutMs);
       let claimed: Entry[];
+      this.cancelledDuringClaim = new Set();
       try {
         claimed = await this.deps.store.claimIds(this.id, [id]);
       } catch (err) {
@@ -306,7 +316,12 @@ export class WorkerLoop {
     const onAbort = () => stopAll('shutdown');
     this.deps.abortSignal.addEventListener('abort', onAbort, { once: true });
     if (this.deps.abortSignal.aborted) onAbort();
-    for (const [id, c] of controllers) this.stages.set(id, c);
+    const cancelledEarly = this.cancelledDuringClaim;
+    this.cancelledDuringClaim = null;
+    for (const [id, c] of controllers) {
+      this.stages.set(id, c);
+      if (cancelledEarly?.has(id) && !c.signal.aborted) c.abort(new StageStop('cancelled'));
+    }
 
     const running = new Set(batch.map((e) => e.id));
     const ready: Outcome[] = [];
@@ -399,11 +414,16 @@ export class WorkerLoop {
       };
     }
     const { signal } = controller;
+    const stopped = (): StageStop['why'] | null => (signal.aborted ? (signal.reason instanceof StageStop ? signal.reason.why : 'shutdown') : null);
+    // Stopped before it began (cancelled while the claim was under way, or shutting down): the
+    // stage never runs. The lock is given back, fenced: a no-op when a cancel already took it.
+    const early = stopped();
+    if (early !== null) {
+      if (early === 'cancelled') this.deps.logger.info('worker: entry was cancelled before its stage started', { worker: this.id, entry: entry.id });
+      return early === 'lock-lost' ? { kind: 'lost' } : { kind: 'release' };
+    }
     // Any abort ends the wait at once, even for a stage that ignores its signal.
-    const ended = new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    const ended = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     const timer = setTimeout(() => controller.abort(new StageStop('timeout')), config.stageTimeoutMs);
     // Monotonic: a clock step during the stage must not turn into a day-long or negative duration.
     const startedAt = config.clock.monotonic();
@@ -419,8 +439,8 @@ export class WorkerLoop {
     const ran = { stage: stageNumber, durationMs: Math.max(0, Math.round(config.clock.monotonic() - startedAt)) };
     // A stage that resumed from sleep before any timer ran: its lease decides, not its result.
     if (!signal.aborted && config.leases && lease.expired()) controller.abort(new StageStop('lease-expired'));
-    if (signal.aborted) {
-      const why = signal.reason instanceof StageStop ? signal.reason.why : 'shutdown';
+    const why = stopped();
+    if (why !== null) {
       if (why === 'lock-lost') return { kind: 'lost' };
       if (why === 'cancelled') return { kind: 'cancelled' };
       // Shutdown, or a lease let go: given back (fenced, so a no-op if already taken over).
