@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerMonitor, protocol, shell } from 'electron';
 import { CHANGE_EVENT } from '../shared/channels';
+import type { ChangeNotice } from '../shared/contract';
 import { forwardChangeNotices } from './change-notices';
 import { openCore, type Core } from './core/index';
 import { exportPathChooser } from './export-dialog';
@@ -229,9 +230,12 @@ async function boot(): Promise<void> {
           liveNotifications.add(notification);
           notification.show();
         },
-        // Opening the entry itself would need a main → renderer "open" message; focusing is what we do.
-        open: () => {
+        // Forward first, then the entry: the page shows it even if it was hidden (its polls paused).
+        open: (entryId) => {
           focusWindow();
+          if (entryId !== null && mainWindow !== undefined && !mainWindow.isDestroyed()) {
+            mainWindow.webContents.send(CHANGE_EVENT, { entries: true, queue: false, open: entryId } satisfies ChangeNotice);
+          }
         },
       });
     },

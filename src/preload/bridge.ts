@@ -3,7 +3,7 @@
  * the transport (ipcRenderer.invoke). Imports only channels.ts at runtime: the sandboxed preload is
  * bundled, and the schema library has no business in it.
  */
-import { CHANGE_EVENT, isChannel, ipcChannelName } from '../shared/channels';
+import { CHANGE_EVENT, ENTRY_ID_MAX, ENTRY_ID_PATTERN, isChannel, ipcChannelName } from '../shared/channels';
 import type { ChangeNotice, EntryflowBridge, Envelope, ErrorCode } from '../shared/contract';
 
 export type Transport = (ipcChannel: string, payload: unknown) => Promise<unknown>;
@@ -48,7 +48,8 @@ function isChangeNotice(value: unknown): value is ChangeNotice {
     'entries' in value &&
     typeof value.entries === 'boolean' &&
     'queue' in value &&
-    typeof value.queue === 'boolean'
+    typeof value.queue === 'boolean' &&
+    (!('open' in value) || value.open === undefined || (typeof value.open === 'string' && value.open.length <= ENTRY_ID_MAX && ENTRY_ID_PATTERN.test(value.open)))
   );
 }
 
@@ -61,7 +62,7 @@ export function createBridge(transport: Transport, subscribe: Subscribe): Entryf
       if (typeof listener !== 'function') throw new TypeError('onChange needs a function');
       // Only the notice crosses, never the IPC event (it carries the sender and ports).
       return subscribe(CHANGE_EVENT, (payload) => {
-        if (isChangeNotice(payload)) listener({ entries: payload.entries, queue: payload.queue });
+        if (isChangeNotice(payload)) listener({ entries: payload.entries, queue: payload.queue, ...(payload.open === undefined ? {} : { open: payload.open }) });
       });
     },
   };

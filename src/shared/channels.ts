@@ -32,3 +32,10 @@ export const ipcChannelName = (channel: Channel): string => `entryflow:${channel
  */
 export const CHANGE_EVENT = 'entryflow:changed';
 export const CHANGE_NOTICE_MIN_INTERVAL_MS = 100;
+
+/**
+ * An entry id's shape (contract.ts's `id` rule), here so the preload can check the entry a change
+ * notice asks to open without bundling the schema library.
+ */
+export const ENTRY_ID_MAX = 64;
+export const ENTRY_ID_PATTERN = /^[0-9a-zA-Z_-]+$/;

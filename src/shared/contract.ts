@@ -6,7 +6,7 @@
  * hand. Everything that crosses the boundary is a plain DTO: timestamps are ISO-8601 strings.
  */
 import { z } from 'zod';
-import type { Channel } from './channels';
+import { ENTRY_ID_MAX, ENTRY_ID_PATTERN, type Channel } from './channels';
 
 export { CHANNELS, CHANGE_EVENT, CHANGE_NOTICE_MIN_INTERVAL_MS, isChannel, ipcChannelName } from './channels';
 export type { Channel } from './channels';
@@ -40,8 +40,8 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 const id = z
   .string({ error: 'id must be a string' })
   .min(1, { error: 'id must not be empty' })
-  .max(64, { error: 'id must be at most 64 characters' })
-  .regex(/^[0-9a-zA-Z_-]+$/, { error: 'id has an invalid format' });
+  .max(ENTRY_ID_MAX, { error: `id must be at most ${ENTRY_ID_MAX} characters` })
+  .regex(ENTRY_ID_PATTERN, { error: 'id has an invalid format' });
 
 const title = z
   .string({ error: (issue) => (issue.input === undefined ? 'title is required' : 'title must be a string') })
@@ -285,6 +285,8 @@ export interface Throughput {
 export interface ChangeNotice {
   entries: boolean;
   queue: boolean;
+  /** The person clicked a notification about this entry: show its detail. */
+  open?: string;
 }
 
 /** A type-only marker: carries the response type, holds no value. */

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Envelope } from '../../src/shared/contract';
 import { openCore } from '../../src/main/core/index';
 import { CHANGE_EVENT, CHANNELS, ipcChannelName } from '../../src/shared/channels';
-import type { FakeElectron } from './support/fake-electron-module';
+import { FakeNotification, type FakeElectron } from './support/fake-electron-module';
 import { FakeBrowserWindow } from './support/fake-window';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -49,7 +49,13 @@ vi.mock('../../src/main/core/index', async (importOriginal) => {
     openCore: async (options: Parameters<typeof real.openCore>[0]) => {
       fake.steps.push('core:opening');
       await gate.opened;
-      const core = await real.openCore(options);
+      // One quick stage that fails titles starting "fail" at their first attempt, so a failure
+      // notification can be clicked; the boot itself is main's own.
+      const core = await real.openCore({
+        ...options,
+        maxAttempts: 1,
+        pipeline: [{ name: 'fails "fail…" titles', run: ({ entry }) => (entry.title.startsWith('fail') ? Promise.reject(new Error('failed on purpose')) : Promise.resolve()) }],
+      });
       fake.steps.push('core:open');
       return core;
     },
@@ -117,6 +123,31 @@ describe('main process boot (Electron faked, core real)', () => {
 
     const stranger = { sender: { id: 999 }, senderFrame: { url: 'app://entryflow/index.html', parent: null } };
     expect(await handler?.(stranger, { title: 'nope' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('a click on a failure notification brings the window forward and asks the page to show that entry', async () => {
+    const window = FakeBrowserWindow.created[0];
+    if (window === undefined) throw new Error('no window');
+    const created = await fake.ipcHandlers.get(ipcChannelName('entries:create'))?.(ours(), { title: 'fail on purpose' });
+    if (!created?.ok) throw new Error('create failed');
+    const { id } = created.data as { id: string };
+    // The fake window is never focused, so the failure is notified.
+    const notice = await vi.waitFor(
+      () => {
+        const shown = FakeNotification.shown.find((n) => n.options.title.includes('fail on purpose'));
+        if (!shown) throw new Error('no notification yet');
+        return shown;
+      },
+      { timeout: 10_000 },
+    );
+    window.minimized = true;
+    const focused = window.focused;
+    notice.listeners.get('click')?.();
+    expect([window.minimized, window.focused]).toEqual([false, focused + 1]);
+    expect(window.webContents.sent.at(-1)).toEqual({ channel: CHANGE_EVENT, payload: { entries: true, queue: false, open: id } });
+
+    const deleted = await fake.ipcHandlers.get(ipcChannelName('entries:delete'))?.(ours(), { id });
+    expect(deleted).toMatchObject({ ok: true });
   });
 
   it('on quit closes the core before exiting 0, and releases the data folder', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createBridge, createInvoke } from '../../src/preload/bridge';
+import { CHANGE_EVENT } from '../../src/shared/channels';
+import type { ChangeNotice } from '../../src/shared/contract';
 
 describe('preload bridge', () => {
   it('exposes exactly invoke and onChange', () => {
@@ -41,5 +43,30 @@ describe('preload bridge', () => {
         error: { code: 'INTERNAL' },
       });
     }
+  });
+
+  it('onChange hands on well-formed notices only, as plain data, with the entry a notification click asks to open', () => {
+    let deliver: (payload: unknown) => void = () => undefined;
+    const unsubscribe = vi.fn();
+    const subscribe = vi.fn((channel: string, listener: (payload: unknown) => void) => {
+      expect(channel).toBe(CHANGE_EVENT);
+      deliver = listener;
+      return unsubscribe;
+    });
+    const got: ChangeNotice[] = [];
+    const off = createBridge(vi.fn(), subscribe).onChange((notice) => got.push(notice));
+
+    deliver({ entries: true, queue: false, sender: { id: 1 } });
+    deliver({ entries: true, queue: false, open: '01a246c8-ddd9-7b89-ad01-fcf1716f73c8' });
+    for (const bad of [null, 'changed', { entries: 'yes', queue: false }, { entries: true }, { entries: true, queue: false, open: 7 },
+      { entries: true, queue: false, open: '' }, { entries: true, queue: false, open: 'x'.repeat(65) }, { entries: true, queue: false, open: '../settings' }]) {
+      deliver(bad);
+    }
+    expect(got).toEqual([
+      { entries: true, queue: false },
+      { entries: true, queue: false, open: '01a246c8-ddd9-7b89-ad01-fcf1716f73c8' },
+    ]);
+    off();
+    expect(unsubscribe).toHaveBeenCalledOnce();
   });
 });

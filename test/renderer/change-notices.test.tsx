@@ -3,7 +3,8 @@
  * and the stats at once. The poll interval is set to an hour here, so a row that appears can only
  * have come from the notice, never from a poll tick.
  */
-import { act, screen } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeBackend, makeEntry } from './fake-bridge';
 import { renderApp } from './render-app';
@@ -48,5 +49,45 @@ describe('change notices', () => {
     } finally {
       hidden.mockRestore();
     }
+  });
+
+  it('a notice from a clicked failure notification opens that entry, also one the list has not loaded', async () => {
+    const failed = makeEntry({ title: 'Broken import', status: 'FAILED', error: 'upstream answered 503' });
+    const newer = makeEntry({ title: 'Listed', status: 'FAILED', error: 'disk full' });
+    const backend = new FakeBackend([failed, newer]);
+    backend.pageSize = 1; // only the newest is loaded: the clicked entry is fetched by id
+    renderApp(backend);
+    await screen.findByText('Listed');
+    expect(screen.queryByText('Broken import')).not.toBeInTheDocument();
+
+    act(() => {
+      backend.notify({ entries: true, queue: false, open: failed.id });
+    });
+    expect(await screen.findByRole('dialog', { name: 'Broken import' })).toBeInTheDocument();
+
+    // A second click replaces the entry shown.
+    act(() => {
+      backend.notify({ entries: true, queue: false, open: newer.id });
+    });
+    expect(await screen.findByRole('dialog', { name: 'Listed' })).toBeInTheDocument();
+    expect(screen.queryByRole('dialog', { name: 'Broken import' })).not.toBeInTheDocument();
+  });
+
+  it('a notification click while the New entry dialog is open leaves the dialog and what was typed alone', async () => {
+    const failed = makeEntry({ title: 'Broken import', status: 'FAILED', error: 'upstream answered 503' });
+    const backend = new FakeBackend([failed]);
+    renderApp(backend);
+    await screen.findByText('Broken import');
+    const user = userEvent.setup();
+    await user.click(screen.getAllByRole('button', { name: /New entry/ })[0]!);
+    const dialog = await screen.findByRole('dialog', { name: 'New entry' });
+    await user.type(within(dialog).getByRole('textbox'), 'Half typed');
+
+    act(() => {
+      backend.notify({ entries: true, queue: false, open: failed.id });
+    });
+    await act(() => Promise.resolve());
+    expect(screen.queryByRole('dialog', { name: 'Broken import' })).not.toBeInTheDocument();
+    expect(within(screen.getByRole('dialog', { name: 'New entry' })).getByRole('textbox')).toHaveValue('Half typed');
   });
 });

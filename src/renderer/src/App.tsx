@@ -62,7 +62,6 @@ export function App() {
   const poll = useEntriesPoll(filters, shownEntryIds, list.isSuccess);
   const stats = useStats();
   const maxAttempts = stats.data?.maxAttempts;
-  useChangeNotices();
   const entries = useMemo(() => flattenPages(list.data), [list.data]);
   const counts = list.data?.pages[0]?.counts ?? EMPTY_COUNTS;
   const matched = list.data?.pages[0]?.matched ?? null;
@@ -113,6 +112,12 @@ export function App() {
   const pause = useUpdateQueue();
   const save = useUpdateQueue();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  // A failure notification was clicked: show that entry, replacing an open one, unless the person
+  // is in another dialog (a half-typed title or a confirmation is not pushed aside; main has
+  // brought the window forward either way).
+  useChangeNotices((id) => {
+    if (!newOpen && !settingsOpen && confirming === null) onOpen(id);
+  });
   const openSettings = () => {
     save.reset();
     setSettingsOpen(true);

@@ -20,7 +20,8 @@ const INIT_SCRIPT = `
     const listeners = new Set();
     Object.defineProperty(window, '${DELIVER}', {
       value: (notice) => {
-        for (const l of [...listeners]) l({ entries: notice.entries === true, queue: notice.queue === true });
+        const open = typeof notice.open === 'string' ? { open: notice.open } : {};
+        for (const l of [...listeners]) l({ entries: notice.entries === true, queue: notice.queue === true, ...open });
       },
       enumerable: false,
     });

@@ -8,7 +8,7 @@
  * state too. While the window is hidden the polls pause, and so do notices: showing it refetches.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useEffectEvent } from 'react';
 import type { ChangeNotice } from '../../../shared/contract';
 import { entryKeys } from './entries';
 import { statsKeys } from './stats';
@@ -16,14 +16,20 @@ import { statsKeys } from './stats';
 /** The queue state's key prefix (queue:state), refreshed on a notice with `queue` set. */
 const QUEUE_KEY = ['queue'] as const;
 
-/** Subscribes once, for the component's lifetime; call it from one component near the root. */
-export function useChangeNotices(): void {
+/**
+ * Subscribes once, for the component's lifetime; call it from one component near the root.
+ * `onOpen` gets the entry a notice asks to show (the person clicked its OS notification).
+ */
+export function useChangeNotices(onOpen?: (entryId: string) => void): void {
   const queryClient = useQueryClient();
+  const open = useEffectEvent((entryId: string) => onOpen?.(entryId));
   useEffect(() => {
     // Typed as possibly absent: a page opened outside Electron (or an older preload) has no onChange.
     const bridge = (window as Partial<Pick<Window, 'entryflow'>>).entryflow;
     if (typeof bridge?.onChange !== 'function') return undefined;
     return bridge.onChange((notice: ChangeNotice) => {
+      // Main focuses the window before it asks, so a hidden page is not a reason to ignore this.
+      if (notice.open !== undefined) open(notice.open);
       if (document.visibilityState === 'hidden') return;
       if (notice.entries) {
         void queryClient.invalidateQueries({ queryKey: entryKeys.polls() });
