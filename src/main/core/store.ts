@@ -46,13 +46,15 @@
  * tax every statement, claims included (see ARCHITECTURE.md, "Data").
  */
 import type { Entry, EntryDetail, EntryEvent, RetryFrom, Status, StatusCounts } from '../../shared/contract';
-import { emptyCounts } from '../../shared/contract';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES, emptyCounts } from '../../shared/contract';
 import { DEFAULTS } from './options';
 import type { SqlClient } from './sql-client';
 
-const ACTIVE = `('CREATED', 'STAGE_1', 'STAGE_2')`;
-const TERMINAL = `('COMPLETED', 'FAILED', 'CANCELLED')`;
-const ACTIVE_STATUSES: ReadonlySet<Status> = new Set(['CREATED', 'STAGE_1', 'STAGE_2']);
+/** A status list as SQL, from the one list the contract holds (status names are plain literals). */
+const sqlList = (statuses: readonly Status[]) => `(${statuses.map((s) => `'${s}'`).join(', ')})`;
+const ACTIVE = sqlList(ACTIVE_STATUSES);
+const TERMINAL = sqlList(TERMINAL_STATUSES);
+const ACTIVE_SET: ReadonlySet<Status> = new Set(ACTIVE_STATUSES);
 
 /** What a worker reports for one claimed entry after running its stage. */
 export interface Outcome {
@@ -718,7 +720,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       const finished: Entry[] = [];
       const claimed: Entry[] = [];
       for (const r of rows) (r.kind === 'done' ? finished : claimed).push(toEntry(r));
-      await notify(finished.filter((e) => ACTIVE_STATUSES.has(e.status)).length);
+      await notify(finished.filter((e) => ACTIVE_SET.has(e.status)).length);
       const written = new Set(finished.map((e) => e.id));
       return { finished, claimed, lost: outcomes.filter((o) => !written.has(o.id)).map((o) => o.id) };
     },
@@ -981,8 +983,6 @@ const UPDATE_SETTINGS_SQL = `
   WHERE id = 1
   RETURNING ${SETTINGS_COLUMNS}`;
 
-const FINISHED = `('COMPLETED', 'FAILED', 'CANCELLED')`;
-
 /** Stats rows (and events) older than this are no chart's business: the longest window is a day. */
 export const STATS_KEEP_MS = 2 * 24 * 3600_000;
 /** Shared server: fold only events this old, so none that commits late is skipped (FOLD_SQL). */
@@ -998,12 +998,12 @@ export const STATS_FOLD_MARGIN_MS = 10_000;
 const PRUNE_SQL = `
   WITH victims AS MATERIALIZED (
     SELECT id FROM entries
-    WHERE status IN ${FINISHED} AND id < $1 AND updated_at < $2 AND locked_by IS NULL
+    WHERE status IN ${TERMINAL} AND id < $1 AND updated_at < $2 AND locked_by IS NULL
     LIMIT $3
     FOR UPDATE SKIP LOCKED
   ),
   gone AS (
-    DELETE FROM entries e USING victims v WHERE e.id = v.id AND e.status IN ${FINISHED} RETURNING e.status
+    DELETE FROM entries e USING victims v WHERE e.id = v.id AND e.status IN ${TERMINAL} RETURNING e.status
   ),
   counted AS (
     INSERT INTO entry_counts (status, delta) SELECT status, -count(*) FROM gone GROUP BY status
@@ -1028,7 +1028,7 @@ const DURATION_BUCKET_SQL = `floor(4 * ln(greatest(duration_ms, 1)::float8) / ln
  * Events the stats use: an entry finishing, or any stage run (its duration; a failed attempt is a
  * run noted with from = to). Everything else (creates, retries, rescue notes) only moves the watermark.
  */
-const COUNTED_EVENT = `((to_status IN ${FINISHED} AND from_status IS DISTINCT FROM to_status) OR stage IS NOT NULL)`;
+const COUNTED_EVENT = `((to_status IN ${TERMINAL} AND from_status IS DISTINCT FROM to_status) OR stage IS NOT NULL)`;
 
 /**
  * The fold: the next batch of entry_events after the watermark, added into the per-minute rollups,
@@ -1063,7 +1063,7 @@ const FOLD_SQL = `
            count(*) FILTER (WHERE to_status = 'FAILED' AND from_status IS DISTINCT FROM to_status),
            count(*) FILTER (WHERE to_status = 'CANCELLED' AND from_status IS DISTINCT FROM to_status),
            count(*) FILTER (WHERE stage IS NOT NULL AND from_status = to_status)
-    FROM kept WHERE (to_status IN ${FINISHED} AND from_status IS DISTINCT FROM to_status) OR from_status = to_status
+    FROM kept WHERE (to_status IN ${TERMINAL} AND from_status IS DISTINCT FROM to_status) OR from_status = to_status
     GROUP BY minute
     ON CONFLICT (minute) DO UPDATE SET
       completed = m.completed + excluded.completed,
