@@ -13,12 +13,15 @@
  * Times are performance.now(), which in Node counts from the process's start.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { openCore } from '../src/main/core/index';
 import { createPendingCore } from '../src/main/pending-core';
+import type { Envelope } from '../src/shared/contract';
 
 export interface Timing {
   createdFrom: string;
-  /** From process start: this module running (Node started, everything imported). */
+  /**
+   * From process start: this module running (Node started, its static imports loaded). Serve mode:
+   * where main creates its window; the core's modules are imported after it, as main does.
+   */
   importedAt: number;
   openMs: number;
   /** From process start: openCore resolved. */
@@ -45,6 +48,8 @@ function watchStalls(): () => number {
 }
 
 export type ParentMessage = { id: number; channel: string; payload: unknown } | { close: true };
+/** What the child sends: its window point (serve mode), answers, and its Timing at the end. */
+export type ChildMessage = { window: true } | { id: number; envelope: Envelope<unknown> } | { timing: Timing };
 
 const importedAt = performance.now();
 const [mode, dataDir, template] = process.argv.slice(2);
@@ -56,9 +61,13 @@ if ((mode !== 'open' && mode !== 'serve') || dataDir === undefined || template =
 // maxRSS is in KiB.
 const maxRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
+// Main imports the core only once its window exists (src/main/index.ts); so does this child.
+const loadCore = () => import('../src/main/core/index');
+
 if (mode === 'open') {
   const t0 = performance.now();
   const stalls = watchStalls();
+  const { openCore } = await loadCore();
   const core = await openCore({ dataDir, template, workers: 0 });
   const t1 = performance.now();
   const longestStallMs = stalls();
@@ -84,12 +93,14 @@ if (mode === 'open') {
     }
     void pending.invoke(m.channel, m.payload).then((envelope) => {
       if (m.channel === 'entries:list' && envelope.ok && firstListRssMiB === undefined) firstListRssMiB = maxRssMiB();
-      send({ id: m.id, envelope });
+      send({ id: m.id, envelope } satisfies ChildMessage);
     });
   });
+  // Main's window point: IPC answers (pending), the window created; the parent loads the page now.
+  send({ window: true } satisfies ChildMessage);
   const t0 = performance.now();
   const stalls = watchStalls();
-  const opening = openCore({ dataDir, template, onNewDataFolder: () => pending.markEmpty() });
+  const opening = loadCore().then(({ openCore }) => openCore({ dataDir, template, onNewDataFolder: () => pending.markEmpty() }));
   pending.attach(opening);
   const core = await opening;
   const t1 = performance.now();
@@ -98,5 +109,5 @@ if (mode === 'open') {
   const t2 = performance.now();
   await pending.close();
   const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: performance.now() - t2, maxRssMiB: maxRssMiB(), firstListRssMiB, longestStallMs };
-  send({ timing }, () => process.disconnect());
+  send({ timing } satisfies ChildMessage, () => process.disconnect());
 }

@@ -17,7 +17,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerMoni
 import { CHANGE_EVENT } from '../shared/channels';
 import type { ChangeNotice } from '../shared/contract';
 import { forwardChangeNotices } from './change-notices';
-import { openCore, type Core } from './core/index';
+import type { Core } from './core/index';
 import { exportPathChooser } from './export-dialog';
 import { readNotifyOnFailure, startFailureNotices } from './failure-notices';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol';
@@ -196,7 +196,9 @@ async function boot(): Promise<void> {
   const loaded = smoke ? pageLoaded(window) : undefined;
 
   // 4. Open the core: migrations, stale-claim rescue and the worker pool all happen inside openCore.
-  const opening = openCore({
+  // Imported only now: its modules (PGlite, pg, tar, the migrator) load while the window's renderer
+  // starts, instead of before the window exists.
+  const opening = import('./core/index').then(({ openCore }) => openCore({
     dataDir: paths.dataDir,
     databaseUrl: paths.databaseUrl,
     migrationsFolder: paths.migrationsDir,
@@ -212,7 +214,7 @@ async function boot(): Promise<void> {
       window: () => mainWindow,
       defaultFolder: () => app.getPath('documents'),
     }),
-  });
+  }));
   core.attach(opening);
   void opening.then(
     (opened) => {
