@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { layoutFor } from '../../../src/renderer/src/lib/table-widths';
 import { REPO_ROOT } from './page';
 
 export const SHOT_SIZES = [
@@ -37,6 +38,7 @@ export async function shootMatrix(
     await page.emulateMedia({ colorScheme: theme });
     for (const size of SHOT_SIZES) {
       await page.setViewportSize(size);
+      await layoutSettled(page);
       await check?.(size, theme);
       await settled(page);
       const path = join(dir, `${item}-${size.width}-${theme}.png`);
@@ -47,6 +49,23 @@ export async function shootMatrix(
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
   return paths;
+}
+
+/**
+ * Waits until every table's column layout (`data-layout`, lib/table-widths.ts) is the one its width
+ * calls for. A resize reaches it through a ResizeObserver and a React render, a frame or more after
+ * the viewport changed: measured before then, a 640 px table still had the columns of 1280 px.
+ */
+export async function layoutSettled(page: Page): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const tables = await page.evaluate<{ width: number; layout: string | undefined }[]>(
+      `[...document.querySelectorAll('[data-layout]')].map((el) => ({ width: el.getBoundingClientRect().width, layout: el.dataset.layout }))`,
+    );
+    if (tables.every((t) => t.width === 0 || t.layout === layoutFor(t.width))) return;
+    if (Date.now() > deadline) throw new Error(`the table's columns never followed its width: ${JSON.stringify(tables)}`);
+    await new Promise((r) => setTimeout(r, 16));
+  }
 }
 
 /**
