@@ -123,6 +123,38 @@ describeEachDriver('queue state', (driver) => {
     }
   });
 
+  it('a pause that takes effect while a claim is under way: what it got goes back unrun, attempt uncounted', async () => {
+    // The claim was sent before the pause (an idle poll, say) and answers after it: another process's
+    // pause heard meanwhile, or a slow server. Forced here by holding the claim's reply until the pause
+    // has been applied.
+    const started: string[] = [];
+    const pipeline: Stage[] = [1, 2, 3].map((n) => ({ name: `stage ${n}`, run: ({ entry }) => (started.push(`${entry.title}:${n}`), Promise.resolve()) }));
+    const core = await openDriverCore(driver, { workers: 1, pipeline });
+    const claims: string[] = [];
+    core.events.on('claimed', ({ ids }) => claims.push(...ids));
+    const title = 'claimed as the pause lands';
+    let held = 0;
+    const claim = core.store.claim.bind(core.store);
+    core.store.claim = async (token, limit) => {
+      const got = await claim(token, limit);
+      if (held === 0 && got.some((e) => e.title === title)) {
+        held++;
+        await ok(core.invoke('queue:update', { paused: true }));
+      }
+      return got;
+    };
+    const entry = await ok(core.invoke('entries:create', { title }));
+    await waitFor(() => held === 1 || undefined, 'the claim to be held');
+    await sleep(QUIET_MS);
+    expect(started).toEqual([]);
+    expect(claims).toEqual([]);
+    expect(await ok(core.invoke('entries:get', { id: entry.id }))).toMatchObject({ status: 'CREATED', lockedBy: null, attempts: 0 });
+
+    await ok(core.invoke('queue:update', { paused: false }));
+    await waitFor(async () => (await ok(core.invoke('entries:get', { id: entry.id }))).status === 'COMPLETED' || undefined, 'completion after the resume');
+    expect(started).toEqual([`${title}:1`, `${title}:2`, `${title}:3`]);
+  });
+
   it('grows and shrinks the pool live; a shrink lets each retiring loop finish its stage (every entry is claimed once per stage)', async () => {
     const core = await openDriverCore(driver, { workers: 1, stageDelayMs: 150 });
     const claimsOf = new Map<string, number>();

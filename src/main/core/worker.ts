@@ -143,6 +143,9 @@ export class WorkerLoop {
         }
         pending = [];
         claimed = res.claimed;
+        // Paused while the claim was under way (another process's pause, heard meanwhile): no stage
+        // may start after the pause took effect, so what it got goes back at once, attempt uncounted.
+        if (claimed.length > 0 && this.deps.paused()) claimed = await this.giveBack(claimed);
         asked = limit;
         if (limit > 0 && claimed.length === 0) this.claimSize.observe(limit, 0, null);
         lease = claimLease;
@@ -193,6 +196,17 @@ export class WorkerLoop {
         await sleep(STORE_RETRY_MS, abortSignal).catch(() => undefined);
       }
     }
+  }
+
+  /** Releases claimed entries that will not run now (fenced: a no-op for any already taken over). */
+  private async giveBack(entries: readonly Entry[]): Promise<Entry[]> {
+    this.cancelledDuringClaim = null;
+    const ids = entries.map((e) => e.id);
+    await this.deps.store.release(this.id, ids).catch((err: unknown) =>
+      this.deps.logger.warn('worker: release after a pause failed; the locks will expire or be released at the next open', { worker: this.id, error: errorMessage(err) }),
+    );
+    this.deps.logger.info('worker: paused while claiming; gave the claimed entries back', { worker: this.id, count: ids.length });
+    return [];
   }
 
   private async tryClaim(limit: number): Promise<FinishResult | null> {
