@@ -145,7 +145,12 @@ export class WorkerLoop {
         claimed = res.claimed;
         // Paused while the claim was under way (another process's pause, heard meanwhile): no stage
         // may start after the pause took effect, so what it got goes back at once, attempt uncounted.
-        if (claimed.length > 0 && this.deps.paused()) claimed = await this.giveBack(claimed);
+        if (claimed.length > 0 && this.deps.paused()) {
+          this.cancelledDuringClaim = null;
+          await this.release(claimed.map((e) => e.id));
+          this.deps.logger.info('worker: paused while claiming; gave the claimed entries back', { worker: this.id, count: claimed.length });
+          claimed = [];
+        }
         asked = limit;
         if (limit > 0 && claimed.length === 0) this.claimSize.observe(limit, 0, null);
         lease = claimLease;
@@ -198,15 +203,14 @@ export class WorkerLoop {
     }
   }
 
-  /** Releases claimed entries that will not run now (fenced: a no-op for any already taken over). */
-  private async giveBack(entries: readonly Entry[]): Promise<Entry[]> {
-    this.cancelledDuringClaim = null;
-    const ids = entries.map((e) => e.id);
+  /**
+   * Gives entries back unrun, attempt uncounted (fenced: a no-op for any already taken over). A failed
+   * release only logs: the locks expire (shared server) or the next open releases them.
+   */
+  private async release(ids: readonly string[]): Promise<void> {
     await this.deps.store.release(this.id, ids).catch((err: unknown) =>
-      this.deps.logger.warn('worker: release after a pause failed; the locks will expire or be released at the next open', { worker: this.id, error: errorMessage(err) }),
+      this.deps.logger.warn('worker: release failed; the locks will expire or be released at the next open', { worker: this.id, error: errorMessage(err) }),
     );
-    this.deps.logger.info('worker: paused while claiming; gave the claimed entries back', { worker: this.id, count: ids.length });
-    return [];
   }
 
   private async tryClaim(limit: number): Promise<FinishResult | null> {
@@ -401,11 +405,7 @@ export class WorkerLoop {
           if (res === null) ready.unshift(...early);
         }
       }
-      if (release.length > 0) {
-        await store.release(this.id, release).catch((err: unknown) =>
-          this.deps.logger.warn('worker: release failed; the locks will expire', { worker: this.id, error: errorMessage(err) }),
-        );
-      }
+      if (release.length > 0) await this.release(release);
       return ready;
     } finally {
       for (const t of timers) clearInterval(t);
