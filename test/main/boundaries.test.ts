@@ -47,6 +47,18 @@ function target(file: string, specifier: string): string {
   return relative(root, resolve(dirname(file), specifier)).split(sep).join('/');
 }
 
+/** The file a relative import without an extension names. */
+function resolveSource(path: string): string {
+  for (const ext of ['.ts', '.tsx', '/index.ts']) {
+    try {
+      if (statSync(path + ext).isFile()) return path + ext;
+    } catch {
+      // not this one
+    }
+  }
+  throw new Error(`no source file for ${path}`);
+}
+
 const rel = (file: string) => relative(root, file).split(sep).join('/');
 
 describe('process boundaries', () => {
@@ -118,5 +130,27 @@ describe('process boundaries', () => {
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it("the renderer's first import asks for the first page, and evaluates no package before it asks", () => {
+    const main = join(root, 'src/renderer/src/main.tsx');
+    const [first] = importsOf(main).filter((r) => !r.typeOnly);
+    expect(target(main, first?.specifier ?? '')).toBe('src/renderer/src/data/first-page');
+    // Every module first-page.ts loads at runtime, transitively: none may be a package (React, zod,
+    // TanStack), or the ask would wait for it to be evaluated.
+    const seen = new Set<string>();
+    const packages: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const { specifier, typeOnly } of importsOf(file)) {
+        if (typeOnly) continue;
+        if (!specifier.startsWith('.')) packages.push(`${rel(file)} → ${specifier}`);
+        else visit(resolveSource(resolve(dirname(file), specifier)));
+      }
+    };
+    visit(join(root, 'src/renderer/src/data/first-page.ts'));
+    expect(packages).toEqual([]);
+    expect(seen.size).toBeGreaterThan(1);
   });
 });

@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { BulkAction, RetryFrom, Status, ThroughputWindow } from '../../shared/contract';
 import { errorMessage } from '../../shared/error-message';
 import { BulkBar } from './components/BulkBar';
@@ -15,7 +15,6 @@ import { NewEntryDialog } from './components/NewEntryDialog';
 import { SearchBox } from './components/SearchBox';
 import { SettingsDialog } from './components/SettingsDialog';
 import { StatusFilters } from './components/StatusFilters';
-import { ThroughputPanel } from './components/ThroughputPanel';
 import { Button } from './components/ui';
 import { useBulkAction } from './data/bulk';
 import { useChangeNotices } from './data/change-notices';
@@ -43,6 +42,9 @@ import { STATUS_LOOK } from './lib/status';
 import { useDebouncedValue } from './lib/useDebouncedValue';
 
 export const SEARCH_DEBOUNCE_MS = 250;
+// The chart (visx and d3) is loaded when first shown: the panel starts closed, and the first
+// window should not evaluate what it does not draw.
+const ThroughputPanel = lazy(() => import('./components/ThroughputPanel').then((m) => ({ default: m.ThroughputPanel })));
 /**
  * The dashboard screen: it calls the data hooks (data/entries.ts, data/stats.ts) and hands their
  * values and callbacks to presentational components, which never query, mutate or toast themselves.
@@ -70,11 +72,15 @@ export function App() {
   const offline = listError !== null;
   const trouble = offline ? troubleOf(listError) : null;
 
-  // A new filter shows its newest entries, not wherever the last one was scrolled to.
+  // A new filter shows its newest entries, not wherever the last one was scrolled to. Not on mount:
+  // the viewport starts at the top, and setting scrollTop forces a layout of the whole page.
+  const scrolledFor = useRef(filters);
   useEffect(() => {
+    if (scrolledFor.current === filters) return;
+    scrolledFor.current = filters;
     const viewport = document.querySelector('[data-virtual-viewport]');
     if (viewport) viewport.scrollTop = 0;
-  }, [status, search]);
+  }, [filters]);
   const create = useCreateEntry();
   const detail = useEntryDetail(openId);
   const retry = useRetryEntry();
@@ -297,12 +303,14 @@ export function App() {
           {/* Below the rows, and after them for Tab: the search box hands the keyboard straight to the rows. */}
           {chartsShown ? (
             <div id="throughput-panel" className="max-h-[50%] shrink-0 overflow-y-auto rounded-2xl">
-              <ThroughputPanel
-                window={chartWindow}
-                onWindowChange={setChartWindow}
-                data={throughput.data}
-                error={throughput.error ? errorMessage(throughput.error) : null}
-              />
+              <Suspense fallback={<p className="p-4 text-sm text-zinc-500 dark:text-zinc-400">Loading the chart…</p>}>
+                <ThroughputPanel
+                  window={chartWindow}
+                  onWindowChange={setChartWindow}
+                  data={throughput.data}
+                  error={throughput.error ? errorMessage(throughput.error) : null}
+                />
+              </Suspense>
             </div>
           ) : null}
         </div>

@@ -18,10 +18,11 @@ export async function bootAndWaitForCore(fake: FakeElectron): Promise<FakeBrowse
   });
   const window = FakeBrowserWindow.created[0];
   if (window === undefined) throw new Error('no window');
-  // Waits for the core to open (a list, not a create: no stage in flight to wait for at the close).
-  const list = fake.ipcHandlers.get(ipcChannelName('entries:list'));
+  // Waits for the core to open: stats, not the list (on a first launch the opening core answers the
+  // list's first page itself, before it is open) and not a create (no stage in flight at the close).
+  const stats = fake.ipcHandlers.get(ipcChannelName('entries:stats'));
   const ours = { sender: { id: window.webContents.id }, senderFrame: { url: 'app://entryflow/index.html', parent: null } };
-  expect(await list?.(ours, {})).toMatchObject({ ok: true });
+  expect(await stats?.(ours, {})).toMatchObject({ ok: true });
   return window;
 }
 

@@ -1,4 +1,4 @@
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, elementScroll, observeElementRect, useVirtualizer, type Range, type Rect, type Virtualizer, type VirtualizerOptions } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
@@ -120,6 +120,10 @@ export function EntriesTable({
     paddingStart: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
     rangeExtractor,
+    observeElementRect: observeRectAfterLayout,
+    scrollToFn: scrollOnceMounted,
+    // Until the first report: the window's size, which is about what the rows get.
+    initialRect: { width: window.innerWidth, height: window.innerHeight },
   });
   useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
 
@@ -303,14 +307,17 @@ export function EntriesTable({
   );
 }
 
-/** The width of the element's vertical scrollbar (0 for overlay scrollbars and where nothing is laid out). */
+/**
+ * The width of the element's vertical scrollbar (0 for overlay scrollbars and where nothing is laid
+ * out). Read in the ResizeObserver's reports only, the first of which comes right after the first
+ * layout: read during the first commit, it forced a layout of the whole page before the first paint.
+ */
 function useScrollbarWidth(ref: RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
     const update = () => setWidth(Math.max(0, el.offsetWidth - el.clientWidth));
-    update();
     const observer = new ResizeObserver(update);
     observer.observe(el);
     if (el.firstElementChild) observer.observe(el.firstElementChild);
@@ -318,6 +325,37 @@ function useScrollbarWidth(ref: RefObject<HTMLElement | null>): number {
   }, [ref]);
   return width;
 }
+
+/**
+ * The virtualiser's viewport from ResizeObserver reports only. Its default also reads the element's
+ * size as it starts, during the first commit, which forces a layout of the whole page before the
+ * first paint. Where there is no ResizeObserver (jsdom), the default.
+ */
+function observeRectAfterLayout(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: Rect) => void): (() => void) | undefined {
+  const el = instance.scrollElement;
+  if (!el || typeof ResizeObserver === 'undefined') return observeElementRect(instance, cb);
+  const observer = new ResizeObserver(([entry]) => {
+    // The border box, as the default's offsetWidth and offsetHeight read it.
+    const box = entry?.borderBoxSize[0];
+    if (box) cb({ width: Math.round(box.inlineSize), height: Math.round(box.blockSize) });
+  });
+  observer.observe(el);
+  return () => observer.disconnect();
+}
+
+const mounted = new WeakSet<object>();
+
+/**
+ * The virtualiser scrolls its viewport to the initial offset as it mounts, and a scroll forces a
+ * layout of the whole page before the first paint. A viewport just made is at 0 already: that first
+ * scroll to 0 is skipped, and every other scroll is the default's.
+ */
+const scrollOnceMounted: VirtualizerOptions<HTMLDivElement, Element>['scrollToFn'] = (offset, options, instance) => {
+  const first = !mounted.has(instance);
+  mounted.add(instance);
+  if (first && offset + (options.adjustments ?? 0) === 0) return;
+  elementScroll(offset, options, instance);
+};
 
 function Spacer({ height, span }: { height: number; span: number }) {
   return (

@@ -14,21 +14,15 @@ import {
   type QueryClient,
 } from '@tanstack/react-query';
 import { toast } from 'sonner';
-import type { Entry, EntryDetail, EntryPage, RetryFrom, Status, StatusCounts } from '../../../shared/contract';
+import type { Entry, EntryDetail, EntryPage, RetryFrom, StatusCounts } from '../../../shared/contract';
 import { emptyCounts, STATUSES } from '../../../shared/contract';
 import { errorMessage } from '../../../shared/error-message';
 import { invoke } from './client';
+import { NO_FILTERS, listRequest, type EntryFilters } from './list-request';
 import { liveQuery, localMutation } from './polling';
 import { mergeReads, windowOf, type ListData, type WindowRead } from './window-poll';
 
-/** Small pages keep every poll cheap even with tens of thousands of entries. */
-export const PAGE_SIZE = 100;
-
-export interface EntryFilters {
-  status: Status | null;
-  /** Already trimmed and debounced; '' means no search. */
-  search: string;
-}
+export { PAGE_SIZE, type EntryFilters } from './list-request';
 
 export const entryKeys = {
   all: ['entries'] as const,
@@ -44,13 +38,7 @@ export const entryKeys = {
 export const entriesClient = {
   // IPC calls cannot be cancelled, so no AbortSignal: TanStack simply ignores a stale answer.
   list: (filters: EntryFilters, at: { cursor?: string | null; from?: string | null; limit?: number } = {}) =>
-    invoke('entries:list', {
-      ...(filters.status ? { status: filters.status } : {}),
-      ...(filters.search ? { search: filters.search } : {}),
-      ...(at.cursor ? { cursor: at.cursor } : {}),
-      ...(at.from ? { from: at.from } : {}),
-      limit: at.limit ?? PAGE_SIZE,
-    }),
+    invoke('entries:list', listRequest(filters, at)),
   get: (id: string) => invoke('entries:get', { id }),
   create: (title: string) => invoke('entries:create', { title }),
   retry: (id: string, from: RetryFrom = 'failed-stage') => invoke('entries:retry', { id, from }),
@@ -70,6 +58,23 @@ export function entriesListOptions(filters: EntryFilters) {
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
   });
+}
+
+/**
+ * Puts a first page already asked for (first-page.ts) into the opening list's query, which the list
+ * then shares instead of asking again. A failed ask leaves the query failed, and the list's mount
+ * asks again. Settles once the page is in or `waitMs` has passed, whichever is first: main.tsx holds
+ * the first render that long so that it shows rows or the empty state rather than a skeleton,
+ * and no longer, so a core that is still opening shows the skeleton at once.
+ */
+export async function seedFirstPage(client: QueryClient, page: Promise<EntryPage>, waitMs: number): Promise<void> {
+  const seeded = client.infiniteQuery({ ...entriesListOptions(NO_FILTERS), queryFn: () => page }).then(
+    () => undefined,
+    () => undefined,
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([seeded, new Promise<void>((ok) => (timer = setTimeout(ok, waitMs)))]);
+  clearTimeout(timer);
 }
 
 /**
