@@ -20,7 +20,7 @@ import { seriousViolations } from './support/axe';
 import { SwitchableBackend } from './support/backend';
 import { Harness } from './support/harness';
 import { row, sleep } from './support/page';
-import { shootMatrix, shotsDir, THEMES } from './support/shots';
+import { layoutSettled, shootMatrix, shotsDir, THEMES } from './support/shots';
 
 const SET = 'console';
 const liveDir = mkdtempSync(join(tmpdir(), 'entryflow-e2e-console-live-'));
@@ -82,6 +82,8 @@ async function shoot(page: Page, item: string, width = 1280, height = 800): Prom
   const dir = shotsDir(SET);
   mkdirSync(dir, { recursive: true });
   await page.setViewportSize({ width, height });
+  // The table's columns follow its new width a frame or more after the resize.
+  await layoutSettled(page);
   for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
     await page.evaluate(`Promise.all(document.getAnimations()
