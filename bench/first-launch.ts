@@ -35,6 +35,7 @@ import { launchChromium } from '../test/e2e/support/browser';
 import { ensureRendererBuilt } from '../test/e2e/support/renderer-build';
 import { serveStatic, type StaticServer } from '../test/e2e/support/static-server';
 import type { ChildMessage, ParentMessage, Timing } from './first-launch-child';
+import { median, waitForFirstList } from './first-list';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,11 +43,6 @@ const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 3;
 const INITDB = !process.argv.includes('--no-initdb');
 const CHILD_JS = join(root, 'out', 'bench', 'first-launch-child.js');
-
-interface PageDocument {
-  querySelector(selector: string): unknown;
-  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>;
-}
 
 interface Sample extends Timing {
   /** Window case: from spawning the process to the first list visible. */
@@ -105,17 +101,7 @@ async function firstData(browser: Browser, url: string, dataDir: string, templat
     // IPC answering); the core's own modules load and open beside it.
     await Promise.race([windowMade, exited.then((code) => Promise.reject(new Error(`the core process exited with ${code} before its window point`)))]);
     await page.goto(url);
-    // Checked on every animation frame: a locator's waitFor backs off to a 500 ms poll after its
-    // first second, which once added up to half a second to this figure.
-    await page.waitForFunction(
-      () => {
-        // Runs in the page; this file's types are Node's, so the little DOM it needs is spelled out.
-        const doc = (globalThis as unknown as { document: PageDocument }).document;
-        return doc.querySelector('tr[data-entry-id]') !== null || Array.from(doc.querySelectorAll('h1, h2, h3')).some((h) => h.textContent === 'No entries yet');
-      },
-      undefined,
-      { polling: 'raf', timeout: 60_000 },
-    );
+    await waitForFirstList(page);
     const firstDataMs = performance.now() - t0;
     await context.close();
     c.send({ close: true } satisfies ParentMessage);
@@ -127,11 +113,6 @@ async function firstData(browser: Browser, url: string, dataDir: string, templat
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
 const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 
 const tmp = mkdtempSync(join(tmpdir(), 'entryflow-first-launch-'));

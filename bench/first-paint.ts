@@ -1,8 +1,8 @@
 /**
  * `npm run bench:first-paint`: the built renderer alone in headless Chromium, against a core that
  * is already open (an empty one), from `page.goto` to the empty state on screen, checked every
- * animation frame. It isolates the page's own part of issue 12's target (d) from the core's open
- * (`bench:first-launch` measures the two together).
+ * animation frame (first-list.ts, as bench:first-launch does). It isolates the page's own part of
+ * issue 12's target (d) from the core's open (`bench:first-launch` measures the two together).
  *
  * Given several renderer folders, it measures them alternately in one run, so the machine's drift
  * touches each alike: e.g. main's build against a branch's.
@@ -21,6 +21,7 @@ import { installBridge } from '../test/e2e/support/bridge';
 import { launchChromium } from '../test/e2e/support/browser';
 import { ensureRendererBuilt } from '../test/e2e/support/renderer-build';
 import { serveStatic } from '../test/e2e/support/static-server';
+import { median, waitForFirstList } from './first-list';
 
 const { values: args, positionals } = parseArgs({ options: { runs: { type: 'string', default: '15' } }, allowPositionals: true });
 const RUNS = Number(args.runs);
@@ -28,11 +29,6 @@ const root = resolve(import.meta.dirname, '..');
 const built = join(root, 'out', 'renderer');
 const dirs = positionals.length > 0 ? positionals.map((d) => resolve(d)) : [existsSync(join(built, 'index.html')) ? built : await ensureRendererBuilt()];
 const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
-
-interface PageDocument {
-  querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>;
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'entryflow-first-paint-'));
 const core = await openCore({ dataDir: join(tmp, 'data'), workers: 0 });
@@ -48,14 +44,7 @@ try {
       await installBridge(page, (channel, payload) => core.invoke(channel, payload));
       const t0 = performance.now();
       await page.goto(server.url);
-      await page.waitForFunction(
-        () => {
-          const doc = (globalThis as unknown as { document: PageDocument }).document;
-          return Array.from(doc.querySelectorAll('h1, h2, h3')).some((h) => h.textContent === 'No entries yet');
-        },
-        undefined,
-        { polling: 'raf', timeout: 60_000 },
-      );
+      await waitForFirstList(page);
       samples[k]?.push(performance.now() - t0);
       await context.close();
     }

@@ -8,7 +8,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { EntryPage } from '../../src/shared/contract';
 import { App } from '../../src/renderer/src/App';
-import { EntryflowError } from '../../src/renderer/src/data/client';
+import { invoke } from '../../src/renderer/src/data/client';
 import { seedFirstPage } from '../../src/renderer/src/data/entries';
 import { NO_FILTERS, PAGE_SIZE, listRequest } from '../../src/renderer/src/data/list-request';
 import { createQueryClient } from '../../src/renderer/src/data/queryClient';
@@ -23,18 +23,15 @@ function renderWith(client: QueryClient) {
   );
 }
 
-async function askEarly(backend: FakeBackend): Promise<EntryPage> {
-  const envelope = await backend.bridge.invoke('entries:list', listRequest(NO_FILTERS));
-  if (!envelope.ok) throw new EntryflowError(envelope.error.code, envelope.error.message);
-  return envelope.data;
-}
+/** What data/first-page.ts does as it is evaluated, over the bridge the test installed. */
+const askEarly = (): Promise<EntryPage> => invoke('entries:list', listRequest(NO_FILTERS));
 
 describe('the first page, asked for before the first render', () => {
   it('is what the first render shows, and the list does not ask for it again', async () => {
     const backend = new FakeBackend([makeEntry({ title: 'Asked for early' })]);
     window.entryflow = backend.bridge;
     const client = createQueryClient();
-    await seedFirstPage(client, askEarly(backend), 5_000);
+    await seedFirstPage(client, askEarly(), 5_000);
     expect(backend.callsTo('entries:list')).toEqual([{ limit: PAGE_SIZE }]);
 
     renderWith(client);
@@ -48,7 +45,7 @@ describe('the first page, asked for before the first render', () => {
     window.entryflow = backend.bridge;
     backend.failure = { code: 'UNAVAILABLE', message: 'The core is not answering yet.' };
     const client = createQueryClient();
-    await seedFirstPage(client, askEarly(backend), 5_000);
+    await seedFirstPage(client, askEarly(), 5_000);
     backend.failure = null;
 
     renderWith(client);
@@ -58,7 +55,7 @@ describe('the first page, asked for before the first render', () => {
   it('does not hold the first render longer than its wait for a page that has not come', async () => {
     const backend = new FakeBackend([makeEntry({ title: 'Came late' })]);
     window.entryflow = backend.bridge;
-    const page = await askEarly(backend);
+    const page = await askEarly();
     // From here the list's own asks fail: what shows can only be the early page.
     backend.refusals.set('entries:list', { code: 'UNAVAILABLE', message: 'The core is still opening.' });
     const client = createQueryClient();
