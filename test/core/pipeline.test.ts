@@ -52,6 +52,58 @@ describeEachDriver('the pipeline', (driver) => {
     expect(maxParallel).toBe(4);
   });
 
+  it('a loop keeps the entry it moved on for its next stage: one loop runs each entry through before it starts the next', async () => {
+    const runs: string[] = [];
+    // 30 ms a stage is "slow" (claim-size.ts): the loop claims one entry at a time, as the demo's stages do.
+    const pipeline = [1, 2, 3].map((k) => ({
+      name: `stage ${k}`,
+      run: async ({ entry }: StageContext) => {
+        runs.push(`${entry.title}:${k}`);
+        await new Promise((r) => setTimeout(r, 30));
+      },
+    }));
+    const core = await openDriverCore(driver, { workers: 1, pipeline });
+    await ok(core.invoke('queue:update', { paused: true }));
+    const ids: string[] = [];
+    for (const title of ['a', 'b', 'c']) ids.push((await ok(core.invoke('entries:create', { title }))).id);
+    await ok(core.invoke('queue:update', { paused: false }));
+    await waitFor(async () => (await ok(core.invoke('entries:stats', {}))).counts.COMPLETED === 3 || undefined, 'all three to complete');
+    // Released after each stage, the loop's fused claim (which cannot see the entry it just moved
+    // on) took the next new entry instead: a:1, b:1, c:1, a:2, …
+    expect(runs).toEqual(['a:1', 'a:2', 'a:3', 'b:1', 'b:2', 'b:3', 'c:1', 'c:2', 'c:3']);
+    for (const id of ids) {
+      const e = await ok(core.invoke('entries:get', { id }));
+      expect(e).toMatchObject({ status: 'COMPLETED', lockedBy: null, attempts: 1 });
+      expect(new Set(e.events.slice(1).map((ev) => ev.workerId)).size).toBe(1);
+    }
+  });
+
+  it('a pause while a stage runs: the entry it moved on is released, not kept, and no next stage starts', async () => {
+    const runs: string[] = [];
+    let startedNow: () => void = () => undefined;
+    const started = new Promise<void>((r) => (startedNow = r));
+    let finishStage: () => void = () => undefined;
+    const pipeline = [1, 2, 3].map((k) => ({
+      name: `stage ${k}`,
+      run: ({ entry }: StageContext) => {
+        runs.push(`${entry.title}:${k}`);
+        startedNow();
+        return new Promise<void>((r) => (finishStage = r));
+      },
+    }));
+    const core = await openDriverCore(driver, { workers: 1, pipeline });
+    const { id } = await ok(core.invoke('entries:create', { title: 'a' }));
+    await started;
+    await ok(core.invoke('queue:update', { paused: true }));
+    finishStage();
+    const moved = await waitFor(async () => {
+      const e = await ok(core.invoke('entries:get', { id }));
+      return e.status === 'STAGE_1' && e.lockedBy === null ? e : undefined;
+    }, 'stage 1 written and the entry released');
+    expect(moved.attempts).toBe(0);
+    expect(runs).toEqual(['a:1']);
+  });
+
   it('keeps entries across close and reopen, including ones mid-stage at close', async () => {
     const slow = await openDriverCore(driver, { workers: 2, stageDelayMs: 60_000, shutdownGraceMs: 50 });
     const a = await ok(slow.invoke('entries:create', { title: 'mid-stage a' }));

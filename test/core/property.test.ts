@@ -44,8 +44,8 @@ const GRACE = takeoverGraceMs(TIMEOUT);
 const MAX_ATTEMPTS = DEFAULTS.maxAttempts;
 const OPEN: CoreOptions = { lockTimeoutMs: TIMEOUT, maxAttempts: MAX_ATTEMPTS, clock: frozenMonotonicClock };
 
-type Seen = Record<'steals' | 'lostWrites' | 'finished' | 'completed' | 'reopens' | 'failedAttempts' | 'fusedClaims' | 'expiredRescues' | 'poisoned', number>;
-const newSeen = (): Seen => ({ steals: 0, lostWrites: 0, finished: 0, completed: 0, reopens: 0, failedAttempts: 0, fusedClaims: 0, expiredRescues: 0, poisoned: 0 });
+type Seen = Record<'steals' | 'lostWrites' | 'finished' | 'completed' | 'reopens' | 'failedAttempts' | 'fusedClaims' | 'kept' | 'expiredRescues' | 'poisoned', number>;
+const newSeen = (): Seen => ({ steals: 0, lostWrites: 0, finished: 0, completed: 0, reopens: 0, failedAttempts: 0, fusedClaims: 0, kept: 0, expiredRescues: 0, poisoned: 0 });
 
 type Cmd =
   | { kind: 'create' }
@@ -293,8 +293,13 @@ async function runScenario(state: { core: DriverCore }, cmds: readonly Cmd[], se
           return e?.holder === w && e.status === o.from;
         });
         const willLose = outcomes.filter((o) => !willWrite.includes(o)).map((o) => o.id);
-        // The fused claim never takes an entry the same statement finishes (or failed to).
-        const expectedClaims = cmd.claimLimit > 0 ? claimable(m, new Set(outcomes.map((o) => o.id))).slice(0, cmd.claimLimit) : [];
+        // While the worker claims, its moves to a next stage take the first places of its limit, in
+        // the order sent, and those written are kept (one fenced out keeps nothing); the fused claim
+        // takes the rest and never an entry the same statement finishes (or failed to).
+        const keepSlots = outcomes.filter((o) => o.to !== o.from && ACTIVE.includes(o.to)).slice(0, cmd.claimLimit);
+        const willKeep = keepSlots.filter((o) => willWrite.includes(o)).map((o) => o.id);
+        const fused = claimable(m, new Set(outcomes.map((o) => o.id))).slice(0, cmd.claimLimit - keepSlots.length);
+        const expectedClaims = [...willKeep, ...fused].sort();
         const before = await rowsById(core, m.entries.size);
 
         const res = await core.store.finishAndClaim(w, outcomes, cmd.claimLimit);
@@ -320,7 +325,8 @@ async function runScenario(state: { core: DriverCore }, cmds: readonly Cmd[], se
         m.seen.finished += res.finished.length;
         m.seen.completed += res.finished.filter((e) => e.status === 'COMPLETED').length;
         m.seen.failedAttempts += cmd.failAttempt ? res.finished.length : 0;
-        m.seen.fusedClaims += res.claimed.length;
+        m.seen.fusedClaims += fused.length;
+        m.seen.kept += willKeep.length;
         m.beliefs[w].clear();
         takeClaims(m, w, res.claimed, what);
         touched.push(...outcomes.map((o) => o.id), ...expectedClaims);
@@ -388,7 +394,7 @@ describeEachDriver('store: model-based interleavings of three workers', (driver)
     await state.core.close();
     // The paths that matter must actually have run (completions, failed attempts, rescues by
     // rescueStale and poisoned entries are rarer; the fixed scenarios below cover them every time).
-    const paths = driver === 'server' ? (['steals', 'lostWrites', 'finished', 'fusedClaims', 'reopens'] as const) : (['lostWrites', 'finished', 'fusedClaims', 'reopens'] as const);
+    const paths = driver === 'server' ? (['steals', 'lostWrites', 'finished', 'fusedClaims', 'kept', 'reopens'] as const) : (['lostWrites', 'finished', 'fusedClaims', 'kept', 'reopens'] as const);
     for (const path of paths) expect(seen[path], `${path} never happened: the generator is too weak`).toBeGreaterThan(0);
   }, 180_000);
 
@@ -419,6 +425,7 @@ describeEachDriver('store: model-based interleavings of three workers', (driver)
     expect(seen.lostWrites).toBeGreaterThan(0);
     expect(seen.failedAttempts).toBeGreaterThan(0);
     expect(seen.completed).toBeGreaterThan(0);
+    expect(seen.kept).toBeGreaterThan(0);
     if (driver === 'server') expect(seen.steals).toBeGreaterThan(0);
   }, 60_000);
 

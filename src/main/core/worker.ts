@@ -118,8 +118,9 @@ export class WorkerLoop {
     const { config, waker, stopSignal, abortSignal } = this.deps;
     let claimed: Entry[] = [];
     let pending: Outcome[] = [];
-    // Entries this loop just moved to a next stage: the fused claim could not see them released
-    // (same snapshot), so look again at once rather than idling with work on the table.
+    // Entries this loop just moved to a next stage and released (not kept: the claim was full, or
+    // it claims nothing): its fused claim could not see them released (same snapshot), so look
+    // again at once rather than idling with work on the table.
     let freedWork = 0;
     // What the claim that gave `claimed` asked for: the claim size learns from asked against got.
     let asked = 0;
@@ -154,7 +155,7 @@ export class WorkerLoop {
         asked = limit;
         if (limit > 0 && claimed.length === 0) this.claimSize.observe(limit, 0, null);
         lease = claimLease;
-        freedWork = res.finished.filter((e) => !TERMINAL_STATUSES.includes(e.status)).length;
+        freedWork = res.finished.filter((e) => !TERMINAL_STATUSES.includes(e.status) && e.lockedBy === null).length;
         // Idle siblings can take the next stages now instead of at their next idle poll.
         if (freedWork > 0) waker.wake(freedWork);
         if (claimed.length > 0) this.deps.events.emit('claimed', { workerId: this.id, ids: claimed.map((e) => e.id) });
