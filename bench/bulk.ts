@@ -21,6 +21,7 @@ import pg from 'pg';
 import { openCore, type Core, type CoreOptions } from '../src/main/core/index';
 import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
 import type { BulkAction, RequestOf } from '../src/shared/contract';
+import { median } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -39,10 +40,6 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 const BACKGROUND = 5_000;
 const ACTIONS: BulkAction[] = ['retry', 'cancel', 'delete'];
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 
 /** The seed, as one SQL script: ids sort background first, so the pool claims only background work. */
 function seedSql(rows: number): string {

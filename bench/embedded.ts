@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { openCore, type Core } from '../src/main/core/index';
 import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
+import { median, pct } from './stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,11 +29,6 @@ const root = mkdtempSync(join(tmpdir(), 'entryflow-bench-'));
 let dirs = 0;
 const newDir = () => join(root, `d${++dirs}`);
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-const median = (xs: number[]) => pct(xs, 50);
 const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function seed(core: Core, n: number): Promise<void> {

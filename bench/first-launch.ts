@@ -21,7 +21,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -35,7 +35,8 @@ import { launchChromium } from '../test/e2e/support/browser';
 import { ensureRendererBuilt } from '../test/e2e/support/renderer-build';
 import { serveStatic, type StaticServer } from '../test/e2e/support/static-server';
 import type { ChildMessage, ParentMessage, Timing } from './first-launch-child';
-import { median, waitForFirstList } from './first-list';
+import { waitForFirstList } from './first-list';
+import { loadAverage, median } from './stats';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -113,13 +114,12 @@ async function firstData(browser: Browser, url: string, dataDir: string, templat
   }
 }
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 
 const tmp = mkdtempSync(join(tmpdir(), 'entryflow-first-launch-'));
 let server: StaticServer | undefined;
 let browser: Browser | undefined;
 try {
-  console.log(`load average at start: ${load()}`);
+  console.log(`load average at start: ${loadAverage()}`);
   await bundleChild();
   const templateDir = join(tmp, 'pgdata-template');
   const t = performance.now();
@@ -168,7 +168,7 @@ try {
       Object.fromEntries(cases.map((c) => [c.name, c.samples.map((s) => [Math.round(s.openMs), s.firstDataMs === undefined ? null : Math.round(s.firstDataMs), s.firstListRssMiB === undefined ? null : Math.round(s.firstListRssMiB), Math.round(s.maxRssMiB)])])),
     ),
   );
-  console.log(`load average at end: ${load()}`);
+  console.log(`load average at end: ${loadAverage()}`);
 } finally {
   await browser?.close();
   await server?.close();

@@ -1,6 +1,6 @@
 /**
  * What the two page benches (first-launch's window case, first-paint) share: the moment the first
- * list is on screen, and the median they report.
+ * list is on screen.
  */
 import type { Page } from 'playwright-core';
 
@@ -26,8 +26,3 @@ export async function waitForFirstList(page: Page): Promise<void> {
   );
 }
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-}

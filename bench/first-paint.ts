@@ -13,7 +13,7 @@
  * Asserts nothing; prints medians and the load average.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCore } from '../src/main/core/index';
@@ -21,21 +21,21 @@ import { installBridge } from '../test/e2e/support/bridge';
 import { launchChromium } from '../test/e2e/support/browser';
 import { ensureRendererBuilt } from '../test/e2e/support/renderer-build';
 import { serveStatic } from '../test/e2e/support/static-server';
-import { median, waitForFirstList } from './first-list';
+import { waitForFirstList } from './first-list';
+import { loadAverage, median } from './stats';
 
 const { values: args, positionals } = parseArgs({ options: { runs: { type: 'string', default: '15' } }, allowPositionals: true });
 const RUNS = Number(args.runs);
 const root = resolve(import.meta.dirname, '..');
 const built = join(root, 'out', 'renderer');
 const dirs = positionals.length > 0 ? positionals.map((d) => resolve(d)) : [existsSync(join(built, 'index.html')) ? built : await ensureRendererBuilt()];
-const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 
 const tmp = mkdtempSync(join(tmpdir(), 'entryflow-first-paint-'));
 const core = await openCore({ dataDir: join(tmp, 'data'), workers: 0 });
 const servers = await Promise.all(dirs.map((d) => serveStatic(d)));
 const browser = await launchChromium();
 try {
-  console.log(`load average at start: ${load()}`);
+  console.log(`load average at start: ${loadAverage()}`);
   const samples: number[][] = dirs.map(() => []);
   for (let i = 0; i < RUNS; i++) {
     for (const [k, server] of servers.entries()) {
@@ -56,7 +56,7 @@ try {
     const xs = samples[k] ?? [];
     console.log(`| ${dir} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} |`);
   }
-  console.log(`\nload average at end: ${load()}`);
+  console.log(`\nload average at end: ${loadAverage()}`);
 } finally {
   await browser.close();
   for (const s of servers) await s.close();

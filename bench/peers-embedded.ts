@@ -8,12 +8,13 @@
  *   npm run bench:peers -- [--jobs 5000] [--rounds 3]
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { openCore, type CoreOptions } from '../src/main/core/index';
 import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
+import { loadAverage, median } from './stats';
 
 const { values: args } = parseArgs({ options: { jobs: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '3' } } });
 const N = Number(args.jobs);
@@ -21,12 +22,7 @@ const ROUNDS = Number(args.rounds);
 const root = mkdtempSync(join(tmpdir(), 'entryflow-peers-'));
 let dirs = 0;
 const newDir = () => join(root, `d${++dirs}`);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-};
 const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const noop = { name: 'noop', run: () => Promise.resolve() };
 
 /** Seeds N entries paused, reopens with `options`, and times the drain from the resume. */
@@ -107,14 +103,14 @@ async function rounds(rows: Row[]): Promise<void> {
       row.samples.push(await row.run());
       console.log(`   ${row.name}: ${f(row.samples.at(-1) ?? NaN, 1)}/s`);
     }
-    console.log(`   round ${r + 1} of ${ROUNDS} done (load ${load()})`);
+    console.log(`   round ${r + 1} of ${ROUNDS} done (load ${loadAverage()})`);
   }
   for (const row of rows) console.log(`   ${row.name.padEnd(64)} ${f(median(row.samples), 1).padStart(9)}/s  (${row.samples.map((x) => f(x, 1)).join(', ')})`);
 }
 
 async function main() {
   console.log(`Entryflow vs pg-boss 12 on PGlite on disk, ${f(N)} pre-seeded no-op jobs, ${ROUNDS} alternating rounds`);
-  console.log(`node ${process.version}, ${new Date().toISOString()}, load average ${load()}\n`);
+  console.log(`node ${process.version}, ${new Date().toISOString()}, load average ${loadAverage()}\n`);
 
   console.log('1. One no-op stage (jobs/s)');
   const one: Row[] = [
@@ -127,7 +123,8 @@ async function main() {
   await rounds(one);
   const m = (i: number) => median(one[i]?.samples ?? []);
   console.log(`   default vs default: ${f(m(0) / m(1), 2)}×`);
-  console.log(`   best vs best: ${f(m(2) / Math.max(m(3), m(4)), 2)}×`);
+  // Entryflow's best is whichever of its two configurations was faster in this run (often the default).
+  console.log(`   best vs best: ${f(Math.max(m(0), m(2)) / Math.max(m(3), m(4)), 2)}×`);
 
   console.log('\n2. Three-stage pipeline, stage delay 0 (entries/s)');
   const three: Row[] = [
@@ -140,7 +137,7 @@ async function main() {
   const t = (i: number) => median(three[i]?.samples ?? []);
   const best = Math.max(...three.map((r) => median(r.samples)));
   console.log(`   default is ${f(best / t(0), 2)}× slower than the best here; auto vs the old default: ${f(t(0) / t(2), 1)}×`);
-  console.log(`\nload average at the end: ${load()}`);
+  console.log(`\nload average at the end: ${loadAverage()}`);
   rmSync(root, { recursive: true, force: true });
 }
 

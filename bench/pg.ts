@@ -24,6 +24,7 @@ import { Logger, makeWorkerUtils, run, type Runner, type TaskList } from 'graphi
 import { PgBoss, type WorkOptions } from 'pg-boss';
 import { uuidv7 } from 'uuidv7';
 import { openCore, type Stage } from '../src/main/core/index';
+import { pct } from './stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,10 +51,6 @@ const newSchema = (tag: string) => {
   return s;
 };
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '—');
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

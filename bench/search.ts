@@ -14,16 +14,13 @@ import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { openCore } from '../src/main/core/index';
 import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
+import { pct } from './stats';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, runs: { type: 'string', default: '40' } } });
 const rows = Number(values.rows);
 const runs = Number(values.runs);
 const dataDir = mkdtempSync(join(tmpdir(), 'entryflow-search-bench-'));
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 
 try {
   const c = await openCore({ dataDir, workers: 0 });

@@ -21,6 +21,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { openCore } from '../src/main/core/index';
 import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
 import { FOLD_BATCH } from '../src/main/core/queue-control';
+import { median } from './stats';
 
 const { values } = parseArgs({
   options: { events: { type: 'string', default: '1000000' }, entries: { type: 'string', default: '100000' }, runs: { type: 'string', default: '9' } },
@@ -30,7 +31,6 @@ const entries = Number(values.entries);
 const runs = Number(values.runs);
 const dataDir = mkdtempSync(join(tmpdir(), 'entryflow-throughput-bench-'));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const max = (xs: number[]) => Math.max(...xs);
 const f = (ms: number) => `${ms.toFixed(2)} ms`;
 

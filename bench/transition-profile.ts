@@ -10,12 +10,13 @@
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { openCore } from '../src/main/core/index';
 import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
+import { loadAverage, median } from './stats';
 
 const { values } = parseArgs({
   options: { entries: { type: 'string', default: '5000' }, workers: { type: 'string', default: '16' }, rounds: { type: 'string', default: '3' } },
@@ -25,8 +26,6 @@ const WORKERS = Number(values.workers);
 const ROUNDS = Number(values.rounds);
 const root = mkdtempSync(join(tmpdir(), 'entryflow-profile-'));
 const noop = { name: 'noop', run: () => Promise.resolve() };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 interface ProfileNode {
   id: number;
@@ -100,7 +99,7 @@ async function drain(seeded: string, batchSize: number | 'auto', sql: string[] =
 
 async function main() {
   console.log(`Where a transition's time goes: ${N.toLocaleString()} one-stage no-op entries, ${WORKERS} workers, PGlite on disk`);
-  console.log(`node ${process.version}, ${new Date().toISOString()}, load average ${load()}\n`);
+  console.log(`node ${process.version}, ${new Date().toISOString()}, load average ${loadAverage()}\n`);
   const seeded = await seed();
 
   console.log('1. Before and after (CPU profile of the drain; medians of rounds)');
@@ -130,7 +129,7 @@ async function main() {
     const m = median(cpu.get(k) ?? []);
     console.log(`   ${k.padEnd(36)} ${m.toFixed(0).padStart(5)} µs CPU per entry (${(((base - m) / base) * 100).toFixed(0).padStart(3)}% of the whole)`);
   }
-  console.log(`\nload average at the end: ${load()}`);
+  console.log(`\nload average at the end: ${loadAverage()}`);
   rmSync(root, { recursive: true, force: true });
 }
 
