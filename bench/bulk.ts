@@ -40,7 +40,6 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 const BACKGROUND = 5_000;
 const ACTIONS: BulkAction[] = ['retry', 'cancel', 'delete'];
 
-
 /** The seed, as one SQL script: ids sort background first, so the pool claims only background work. */
 function seedSql(rows: number): string {
   const target = (tag: string, status: string, progress: number, extra: string) => `

@@ -114,7 +114,6 @@ async function firstData(browser: Browser, url: string, dataDir: string, templat
   }
 }
 
-
 const tmp = mkdtempSync(join(tmpdir(), 'entryflow-first-launch-'));
 let server: StaticServer | undefined;
 let browser: Browser | undefined;

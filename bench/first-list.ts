@@ -25,4 +25,3 @@ export async function waitForFirstList(page: Page): Promise<void> {
     { polling: 'raf', timeout: 60_000 },
   );
 }
-

@@ -21,7 +21,6 @@ const rows = Number(values.rows);
 const runs = Number(values.runs);
 const dataDir = mkdtempSync(join(tmpdir(), 'entryflow-search-bench-'));
 
-
 try {
   const c = await openCore({ dataDir, workers: 0 });
   await c.close();
