@@ -256,7 +256,7 @@ const CLAIM_TYPES = ['text', 'int', 'int', 'int', 'int', 'int'];
  * backoff is kept, only while the loop claims (a limit above 0: not paused, not stopping). The
  * places are given before the fence, which the update itself applies: an outcome fenced out (a lost
  * lock, rare) keeps nothing and its place goes unused this once. Checking the fence first, per row
- * in the statement, made three stages on a server 10–13% slower instead of 25% faster
+ * in the statement, made three stages on a server 10–13% slower instead of a third faster
  * (BENCHMARKS.md). Kept, an entry's attempt count starts at 1 and its lock is stamped now, as a
  * claim would do.
  */
