@@ -176,6 +176,42 @@ describeEachDriver('entries:list', (driver) => {
     expect((await ok(core.invoke('entries:stats', {}))).counts).toEqual(expected);
   });
 
+  // A filter on an active status walks the claimable index from whichever end passes fewer rows,
+  // stopping at the count entry_counts gives (store.ts, entriesOf). Each layout below puts the
+  // filtered status where one walk or the other is taken; every one must list exactly the entries in
+  // that status, newest first, page by page, and count a search within it exactly.
+  it.each([
+    ['the oldest entries in STAGE_1 under many waiting (walked oldest first)', (i: number) => (i < 4 ? 'STAGE_1' : 'CREATED')],
+    ['STAGE_1 between many older in STAGE_2 and a few newer waiting (walked newest first)', (i: number) => (i < 18 ? 'STAGE_2' : i < 22 ? 'STAGE_1' : 'CREATED')],
+    ['every status interleaved, finished ones too', (i: number) => (['STAGE_1', 'CREATED', 'STAGE_2', 'COMPLETED', 'CREATED', 'FAILED', 'STAGE_1'] as const)[i % 7] as Status],
+  ] as const)('lists an active status whole, page by page, wherever its entries sit: %s', async (_, statusOf) => {
+    const core = await openDriverCore(driver);
+    const made = await createMany(core, 28);
+    // Later stages first: advance() moves every claimable entry, so each group goes through alone.
+    for (const to of ['COMPLETED', 'FAILED', 'STAGE_2', 'STAGE_1'] as const) {
+      const ids = made.filter((_e, i) => statusOf(i) === to).map((e) => e.id);
+      if (ids.length > 0) await advance(core, ids, to);
+    }
+    const everything = await allEntries(core);
+    expect(everything.map((e) => e.status)).toEqual(made.map((_e, i) => statusOf(i)).reverse());
+    for (const status of ['CREATED', 'STAGE_1', 'STAGE_2'] as const) {
+      const want = everything.filter((e) => e.status === status).map((e) => e.id);
+      const got: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: EntryPage = await ok(core.invoke('entries:list', { status, limit: 3, ...(cursor ? { cursor } : {}) }));
+        got.push(...page.items.map((e) => e.id));
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      expect(got, status).toEqual(want);
+      // 'entry 1' matches entry 1 and entry 10…19.
+      const titled = everything.filter((e) => e.status === status && e.title.includes('entry 1'));
+      const searched = await ok(core.invoke('entries:list', { status, search: 'entry 1', limit: 200 }));
+      expect(searched.items.map((e) => e.id), `${status} + search`).toEqual(titled.map((e) => e.id));
+      expect(searched.matched).toEqual({ count: titled.length, capped: false });
+    }
+  });
+
   it('from re-reads a window: newest first from that entry, inclusive, with the filter applied', async () => {
     const core = await openDriverCore(driver);
     const made = await createMany(core, 10);

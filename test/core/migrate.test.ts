@@ -106,14 +106,14 @@ describe('upgrading a v0000 data dir', () => {
     expect((await ok(core.invoke('entries:list', {}))).counts).toEqual({ ...expected, CREATED: expected.CREATED + 1 });
     await core.close();
 
-    // The database itself: every migration recorded, and 0003's storage parameter set.
+    // The database itself: every migration recorded, and the storage parameter 0009 sets (0003 set 70).
     const pg = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
     try {
       const journal = JSON.parse(readFileSync(join(ROOT, 'drizzle', 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
       const applied = await pg.query<{ created_at: string }>(`SELECT created_at::text FROM drizzle.__drizzle_migrations ORDER BY id`);
       expect(applied.rows.map((r) => Number(r.created_at))).toEqual(journal.entries.map((e) => e.when));
       const opts = await pg.query<{ reloptions: string[] | null }>(`SELECT reloptions FROM pg_class WHERE relname = 'entries'`);
-      expect(opts.rows[0]?.reloptions).toContain('fillfactor=70');
+      expect(opts.rows[0]?.reloptions).toContain('fillfactor=40');
     } finally {
       await pg.close();
     }

@@ -42,6 +42,15 @@ export const entries = pgTable(
      * 3–4× cheaper per row than ILIKE over the joined fields (BENCHMARKS.md, "Search"); the trigram
      * index of migration 0008 serves it. Never written by the app: Postgres keeps it.
      */
+    /**
+     * The status once it is final (COMPLETED, FAILED or CANCELLED), NULL while the entry still has work.
+     * The indexes key on this, never on `status`: a move from one stage to the next then changes no
+     * indexed column, and Postgres writes it in place (a HOT update, no new index entries). That is two
+     * of a three-stage entry's three transitions (BENCHMARKS.md, issue 12). Never written by the app.
+     */
+    finalStatus: text('final_status').generatedAlwaysAs(
+      (): SQL => sql`CASE WHEN status IN ('COMPLETED', 'FAILED', 'CANCELLED') THEN status END`,
+    ),
     searchText: text('search_text').generatedAlwaysAs(
       (): SQL => sql`lower(id || chr(31) || title || chr(31) || coalesce(error, '') || chr(31) || coalesce(result, ''))`,
     ),
@@ -51,14 +60,13 @@ export const entries = pgTable(
     check('entries_progress_check', sql`${t.progress} BETWEEN 0 AND 100`),
     check('entries_attempts_check', sql`${t.attempts} >= 0`),
     // The claim scans only the rows that still have work, in FIFO order. A partial index keeps that
-    // scan proportional to the backlog instead of the whole table (EXPLAIN in ARCHITECTURE.md).
-    index('entries_claimable_idx')
-      .on(t.id)
-      .where(sql`${t.status} IN ('CREATED', 'STAGE_1', 'STAGE_2')`),
-    // The status filter of the list, newest first.
-    index('entries_status_id_idx').on(t.status, t.id),
-    // No index touches locked_by/locked_at/attempts: a claim or heartbeat then changes no indexed
-    // column, so Postgres can update the row in place (HOT) without new index entries.
+    // scan proportional to the backlog instead of the whole table (EXPLAIN in ARCHITECTURE.md). The
+    // list's filter on one active status walks it too.
+    index('entries_claimable_idx').on(t.id).where(sql`${t.finalStatus} IS NULL`),
+    // The list's filter on a final status, newest first.
+    index('entries_final_status_id_idx').on(t.finalStatus, t.id).where(sql`${t.finalStatus} IS NOT NULL`),
+    // No index touches status, locked_by, locked_at or attempts: a claim, a heartbeat or a move to the
+    // next stage then changes no indexed column, so Postgres can update the row in place (HOT).
   ],
 );
 

@@ -53,6 +53,8 @@ import type { SqlClient } from './sql-client';
 /** A status list as SQL, from the one list the contract holds (status names are plain literals). */
 const sqlList = (statuses: readonly Status[]) => `(${statuses.map((s) => `'${s}'`).join(', ')})`;
 const ACTIVE = sqlList(ACTIVE_STATUSES);
+/** The same as an SQL array literal's brackets, in pipeline order. */
+const sqlArray = (statuses: readonly Status[]) => `[${statuses.map((s) => `'${s}'`).join(', ')}]`;
 const TERMINAL = sqlList(TERMINAL_STATUSES);
 const ACTIVE_SET: ReadonlySet<Status> = new Set(ACTIVE_STATUSES);
 
@@ -175,7 +177,9 @@ function filterSql(status: Status | undefined, search: string | undefined, searc
   const params: unknown[] = [];
   if (status !== undefined) {
     params.push(status);
-    where.push(`status = $${params.length}`);
+    // Said through final_status, which the indexes key on (schema.ts): a final status is a range of
+    // its index; an active one is a walk of the claimable index, filtered on the row.
+    where.push(ACTIVE_SET.has(status) ? `final_status IS NULL AND status = $${params.length}` : `final_status = $${params.length}`);
   }
   const term = search === undefined ? '' : searchTerm(search);
   if (term !== '') {
@@ -194,6 +198,38 @@ function filterSql(status: Status | undefined, search: string | undefined, searc
 }
 
 /**
+ * The rows a list or a count reads: the whole table, or for a filter on an active status the rows in
+ * that status, found cheaply. No index can tell one active status from another without making every
+ * move to the next stage rewrite the row's index entries (schema.ts, final_status), so such a filter
+ * walks the claimable index and reads each row. Newest first, as the list shows them, that walk passes
+ * every newer active entry: 31 ms at 80,000 waiting for the ten entries in STAGE_1 (BENCHMARKS.md).
+ * But entries move through the stages oldest first, so a later status's entries sit at the old end:
+ * walked oldest first, the walk stops at the last of them. Both walks stop once they have passed every
+ * row of the status, as many as the counts say in the same snapshot (entry_counts is written by the
+ * statement that changes a status), and which of the two passes fewer rows follows from the same
+ * counts: the active statuses after this one hold older entries, the ones before it newer. Either walk
+ * gives the same rows; only its cost differs.
+ *
+ * The newest-first walk applies `where` and `limit` inside the union: outside it the planner sorts
+ * every row of the status. The caller applies `where` again to what this gives. `$1` is the status
+ * (filterSql puts it first).
+ */
+function entriesOf(status: Status | undefined, where: readonly string[], limit: string): string {
+  if (status === undefined || !ACTIVE_SET.has(status)) return 'entries';
+  const rank = (s: string) => `array_position(ARRAY${sqlArray(ACTIVE_STATUSES)}, ${s})`;
+  const n = `(SELECT coalesce(sum(delta), 0)::bigint FROM entry_counts WHERE status = $1::text)`;
+  const oldestFirst = `(SELECT coalesce(sum(delta) FILTER (WHERE ${rank('status')} >= ${rank('$1::text')}), 0)
+                            <= coalesce(sum(delta) FILTER (WHERE ${rank('status')} < ${rank('$1::text')}), 0) FROM entry_counts)`;
+  const ofStatus = `SELECT * FROM entries WHERE final_status IS NULL AND status = $1`;
+  return `(
+    (${ofStatus} AND ${oldestFirst} ORDER BY id LIMIT ${n})
+    UNION ALL
+    (SELECT * FROM (${ofStatus} AND NOT ${oldestFirst} ORDER BY id DESC LIMIT ${n}) newest
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit})
+  ) entries`;
+}
+
+/**
  * Beyond this many matches a search says "more than" instead of counting on: the count runs with every
  * list call (each poll), and past a thousand a person refines the search rather than reads the number.
  * At 10,000 the count alone took 3× the page at 100k rows (BENCHMARKS.md, "Search").
@@ -205,6 +241,12 @@ export function takeoverGraceMs(lockTimeoutMs: number): number {
   return Math.min(10_000, Math.max(1, Math.round(lockTimeoutMs / 4)));
 }
 
+/**
+ * An entry with work left (an active status), said the way the claimable index's predicate says it
+ * (schema.ts): `final_status` is NULL exactly when the status is active.
+ */
+const HAS_WORK = 'final_status IS NULL';
+
 /** `run_after` is due: never set, passed, or further ahead than any backoff (the clock went back). */
 const DUE = (horizonMs: string) =>
   `(run_after IS NULL OR run_after <= now() OR run_after > now() + make_interval(secs => ${horizonMs} / 1000.0))`;
@@ -214,7 +256,7 @@ const DUE = (horizonMs: string) =>
  * past both the lock timeout and the takeover grace, and not poisoned (attempts left).
  */
 const CLAIMABLE = (timeout: string, grace: string, maxAttempts: string, horizon: string) => `
-    status IN ${ACTIVE}
+    ${HAS_WORK}
     AND ${DUE(horizon)}
     AND (locked_by IS NULL
          OR (locked_at < now() - make_interval(secs => ${timeout} / 1000.0)
@@ -783,7 +825,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
 
     async rescueAtOpen() {
       return sql.query<{ id: string; status: Status }>(
-        RESCUE_SQL(`status IN ${ACTIVE} AND locked_by IS NOT NULL`, `'lock released at startup: the previous run ended during this stage'`),
+        RESCUE_SQL(`${HAS_WORK} AND locked_by IS NOT NULL`, `'lock released at startup: the previous run ended during this stage'`),
         [maxAttempts],
       );
     },
@@ -804,7 +846,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
 
     async rescueStale() {
       if (timeoutParam === null) return [];
-      const expired = (p: string) => `status IN ${ACTIVE} AND locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => ${p}::int / 1000.0)`;
+      const expired = (p: string) => `${HAS_WORK} AND locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => ${p}::int / 1000.0)`;
       // Phase one: mark. A live owner's next heartbeat clears the mark.
       await sql.query(`UPDATE entries SET rescue_requested_at = now() WHERE ${expired('$1')} AND rescue_requested_at IS NULL`, [timeoutParam]);
       // Phase two: take over what stayed marked through the grace period.
@@ -832,7 +874,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
         where.push(`id <= $${params.length}`);
       }
       params.push(limit + 1);
-      const text = `SELECT ${ENTRY_COLUMNS} FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`;
+      const text = `SELECT ${ENTRY_COLUMNS} FROM ${entriesOf(status, where, `$${params.length}`)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`;
       const rows = await sql.query<EntryRow>(text, params);
       return { items: rows.slice(0, limit).map(toEntry), more: rows.length > limit };
     },
@@ -842,7 +884,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       params.push(MATCH_COUNT_MAX + 1);
       // Counting stops one past the cap: a search that matches most of a huge table must not scan it all.
       const rows = await sql.query<{ n: number | string }>(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} LIMIT $${params.length}) m`,
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${entriesOf(status, where, `$${params.length}`)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} LIMIT $${params.length}) m`,
         params,
       );
       const n = Number(rows[0]?.n ?? 0);
@@ -1028,18 +1070,18 @@ export const STATS_FOLD_MARGIN_MS = 10_000;
  * Retention: one bounded batch of finished entries last changed before the cutoff, deleted with their
  * events (the foreign key cascades) and their count deltas, in one statement. `id < $1` (the UUIDv7
  * of the cutoff: an entry last changed before it was created before it) turns the search into a range
- * of the (status, id) index, so a round that finds nothing to prune reads almost nothing.
+ * of the (final_status, id) index, so a round that finds nothing to prune reads almost nothing.
  * SKIP LOCKED: on a shared server a concurrent retry or delete of the same row wins; we take the rest.
  */
 const PRUNE_SQL = `
   WITH victims AS MATERIALIZED (
     SELECT id FROM entries
-    WHERE status IN ${TERMINAL} AND id < $1 AND updated_at < $2 AND locked_by IS NULL
+    WHERE final_status IN ${TERMINAL} AND id < $1 AND updated_at < $2 AND locked_by IS NULL
     LIMIT $3
     FOR UPDATE SKIP LOCKED
   ),
   gone AS (
-    DELETE FROM entries e USING victims v WHERE e.id = v.id AND e.status IN ${TERMINAL} RETURNING e.status
+    DELETE FROM entries e USING victims v WHERE e.id = v.id AND e.final_status IN ${TERMINAL} RETURNING e.status
   ),
   counted AS (
     INSERT INTO entry_counts (status, delta) SELECT status, -count(*) FROM gone GROUP BY status

@@ -1,0 +1,98 @@
+/**
+ * A move to the next stage is written in place (a HOT update): no index on `entries` reads a column
+ * such a move changes, so Postgres adds no index entries for it and leaves the row on its page
+ * (schema.ts, final_status; BENCHMARKS.md, issue 12). Checked on both drivers: the index definitions
+ * themselves, and Postgres's own count of HOT updates for the columns a stage move writes.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { expect, it, vi } from 'vitest';
+import { describeEachDriver, ok, openDriverCore, type DriverCore } from '../support/core';
+import { adminClient } from '../support/shared-pg';
+
+/** Columns a claim, a heartbeat or a move from one active status to the next may change. */
+const MOVING = ['status', 'progress', 'attempts', 'run_after', 'locked_by', 'locked_at', 'rescue_requested_at', 'updated_at'];
+
+/**
+ * Raw SQL on the core's own database, each call in one transaction: the running PGlite itself (the
+ * core offers no raw SQL, so a spy on PGlite.create hands it over), or a server connection with the
+ * core's schema on its search path.
+ */
+type Sql = (statements: string[], params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/**
+ * Raw SQL on the core's own database, all `statements` in one transaction that is rolled back; gives
+ * the first row of each. The running PGlite itself (the core offers no raw SQL, so a spy on
+ * PGlite.create hands it over), or a server connection with the core's schema on its search path.
+ */
+async function rawSql(core: DriverCore, opened: () => Promise<PGlite>): Promise<Sql> {
+  const firstRows = async (run: (s: string, p: unknown[]) => Promise<Record<string, unknown>[]>, statements: string[], params: unknown[]) => {
+    const out: Record<string, unknown>[] = [];
+    for (const s of statements) {
+      const rows = await run(s, s.includes('$1') ? params : []);
+      if (rows[0]) out.push(rows[0]);
+    }
+    return out;
+  };
+  if (core.driver === 'embedded') {
+    const db = await opened();
+    return (statements, params = []) =>
+      db.transaction(async (tx) => {
+        const out = await firstRows(async (s, p) => (await tx.query<Record<string, unknown>>(s, p)).rows, statements, params);
+        await tx.rollback();
+        return out;
+      });
+  }
+  const admin = await adminClient();
+  return async (statements, params = []) => {
+    await admin.query('BEGIN');
+    try {
+      await admin.query(`SET LOCAL search_path TO "${core.where}", public`);
+      return await firstRows(async (s, p) => (await admin.query<Record<string, unknown>>(s, p)).rows, statements, params);
+    } finally {
+      await admin.query('ROLLBACK');
+    }
+  };
+}
+
+describeEachDriver('stage moves are HOT updates', (driver) => {
+  it('no index on entries reads a column that a claim or a move to the next stage changes', async () => {
+    const spy = vi.spyOn(PGlite, 'create');
+    const core = await openDriverCore(driver);
+    const sql = await rawSql(core, async () => (await spy.mock.results.at(-1)?.value) as PGlite);
+    spy.mockRestore();
+    const [row] = await sql([
+      `SELECT json_agg(json_build_object('name', c.relname, 'def', pg_get_indexdef(i.indexrelid))) AS indexes FROM pg_index i
+         JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'entries'::regclass`,
+    ]);
+    const rows = row?.indexes as { name: string; def: string }[];
+    // The primary key, the claimable and finished-status indexes, and the search index where pg_trgm exists.
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const r of rows) {
+      const def = r.def.replace(/"/g, '');
+      for (const column of MOVING) expect(def, `${r.name} must not read ${column}`).not.toMatch(new RegExp(`\\b${column}\\b`));
+    }
+  });
+
+  it('Postgres writes CREATED → STAGE_1 → STAGE_2 in place, and a completion that sets a result as a new row version', async () => {
+    const spy = vi.spyOn(PGlite, 'create');
+    const core = await openDriverCore(driver);
+    const sql = await rawSql(core, async () => (await spy.mock.results.at(-1)?.value) as PGlite);
+    spy.mockRestore();
+    const entry = await ok(core.invoke('entries:create', { title: 'moves in place' }));
+    // The columns FINISH_AND_CLAIM_SQL writes for a kept move, then a released one, then a completion.
+    const move = (to: string, progress: number, keep: boolean) =>
+      `UPDATE entries SET status = '${to}', progress = ${progress}, result = NULL, error = NULL, attempts = ${keep ? 1 : 0}, run_after = NULL,
+         locked_by = ${keep ? "'w1'" : 'NULL'}, locked_at = ${keep ? 'now()' : 'NULL'}, rescue_requested_at = NULL, updated_at = now() WHERE id = $1`;
+    const counters = `SELECT pg_stat_get_xact_tuples_updated('entries'::regclass)::int AS updated,
+                             pg_stat_get_xact_tuples_hot_updated('entries'::regclass)::int AS hot`;
+    // What these statements add to the counters (PGlite may hold earlier, unflushed counts in them).
+    const delta = async (statements: string[]) => {
+      const [before, after] = await sql([counters, ...statements, counters], [entry.id]);
+      return { updated: Number(after?.updated) - Number(before?.updated), hot: Number(after?.hot) - Number(before?.hot) };
+    };
+    expect(await delta([move('STAGE_1', 33, true), move('STAGE_2', 66, false)])).toEqual({ updated: 2, hot: 2 });
+    // The counters can tell the difference: a completion changes final_status and the search text.
+    const complete = `UPDATE entries SET status = 'COMPLETED', progress = 100, result = 'done', locked_by = NULL, updated_at = now() WHERE id = $1`;
+    expect(await delta([complete])).toEqual({ updated: 1, hot: 0 });
+  });
+});
