@@ -37,12 +37,6 @@ export const entries = pgTable(
     createdAt: tz('created_at').notNull().defaultNow(),
     updatedAt: tz('updated_at').notNull().defaultNow(),
     /**
-     * What a search matches: id, title, error and result, lower-cased once at write time and joined by
-     * U+001F (which a search cannot contain, so no match spans two fields). A plain LIKE over this is
-     * 3–4× cheaper per row than ILIKE over the joined fields (BENCHMARKS.md, "Search"); the trigram
-     * index of migration 0008 serves it. Never written by the app: Postgres keeps it.
-     */
-    /**
      * The status once it is final (COMPLETED, FAILED or CANCELLED), NULL while the entry still has work.
      * The indexes key on this, never on `status`: a move from one stage to the next then changes no
      * indexed column, and Postgres writes it in place (a HOT update, no new index entries). That is two
@@ -51,6 +45,12 @@ export const entries = pgTable(
     finalStatus: text('final_status').generatedAlwaysAs(
       (): SQL => sql`CASE WHEN status IN ('COMPLETED', 'FAILED', 'CANCELLED') THEN status END`,
     ),
+    /**
+     * What a search matches: id, title, error and result, lower-cased once at write time and joined by
+     * U+001F (which a search cannot contain, so no match spans two fields). A plain LIKE over this is
+     * 3–4× cheaper per row than ILIKE over the joined fields (BENCHMARKS.md, "Search"); the trigram
+     * index of migration 0008 serves it. Never written by the app: Postgres keeps it.
+     */
     searchText: text('search_text').generatedAlwaysAs(
       (): SQL => sql`lower(id || chr(31) || title || chr(31) || coalesce(error, '') || chr(31) || coalesce(result, ''))`,
     ),

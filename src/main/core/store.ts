@@ -58,6 +58,12 @@ const sqlArray = (statuses: readonly Status[]) => `[${statuses.map((s) => `'${s}
 const TERMINAL = sqlList(TERMINAL_STATUSES);
 const ACTIVE_SET: ReadonlySet<Status> = new Set(ACTIVE_STATUSES);
 
+/**
+ * An entry with work left (an active status), said the way the claimable index's predicate says it
+ * (schema.ts): `final_status` is NULL exactly when the status is active.
+ */
+const HAS_WORK = 'final_status IS NULL';
+
 /** What a worker reports for one claimed entry after running its stage. */
 export interface Outcome {
   id: string;
@@ -179,7 +185,7 @@ function filterSql(status: Status | undefined, search: string | undefined, searc
     params.push(status);
     // Said through final_status, which the indexes key on (schema.ts): a final status is a range of
     // its index; an active one is a walk of the claimable index, filtered on the row.
-    where.push(ACTIVE_SET.has(status) ? `final_status IS NULL AND status = $${params.length}` : `final_status = $${params.length}`);
+    where.push(ACTIVE_SET.has(status) ? `${HAS_WORK} AND status = $${params.length}` : `final_status = $${params.length}`);
   }
   const term = search === undefined ? '' : searchTerm(search);
   if (term !== '') {
@@ -220,7 +226,7 @@ function entriesOf(status: Status | undefined, where: readonly string[], limit: 
   const n = `(SELECT coalesce(sum(delta), 0)::bigint FROM entry_counts WHERE status = $1::text)`;
   const oldestFirst = `(SELECT coalesce(sum(delta) FILTER (WHERE ${rank('status')} >= ${rank('$1::text')}), 0)
                             <= coalesce(sum(delta) FILTER (WHERE ${rank('status')} < ${rank('$1::text')}), 0) FROM entry_counts)`;
-  const ofStatus = `SELECT * FROM entries WHERE final_status IS NULL AND status = $1`;
+  const ofStatus = `SELECT * FROM entries WHERE ${HAS_WORK} AND status = $1`;
   return `(
     (${ofStatus} AND ${oldestFirst} ORDER BY id LIMIT ${n})
     UNION ALL
@@ -240,12 +246,6 @@ export const MATCH_COUNT_MAX = 1_000;
 export function takeoverGraceMs(lockTimeoutMs: number): number {
   return Math.min(10_000, Math.max(1, Math.round(lockTimeoutMs / 4)));
 }
-
-/**
- * An entry with work left (an active status), said the way the claimable index's predicate says it
- * (schema.ts): `final_status` is NULL exactly when the status is active.
- */
-const HAS_WORK = 'final_status IS NULL';
 
 /** `run_after` is due: never set, passed, or further ahead than any backoff (the clock went back). */
 const DUE = (horizonMs: string) =>
