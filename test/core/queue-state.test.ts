@@ -5,6 +5,7 @@
  * on a shared server — one process seeing another's pause. Plus the CLI's pause/resume/settings.
  */
 import fc from 'fast-check';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/cli';
 import { DEFAULTS, type Stage } from '../../src/main/core/index';
@@ -338,3 +339,33 @@ describe('the CLI: pause, resume, settings, throughput', () => {
   });
 });
 
+
+describeShared('the server pool follows the live worker count')('the server pool follows the live worker count', () => {
+  it('raised from 2 to 12 loops, all 12 get a connection at once (the start sized the pool for 2)', async () => {
+    const core = await openDriverCore('server', { workers: 2 });
+    await ok(core.invoke('queue:update', { workers: 12 }));
+    expect(core.workerIds).toHaveLength(12);
+    // Hold the table: every loop's next claim then waits inside Postgres, holding its connection, so
+    // Postgres's own lock table counts how many statements the pool let run at once.
+    const locker = new pg.Client({ connectionString: DATABASE_URL });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE "${core.where}".entries IN ACCESS EXCLUSIVE MODE`);
+      const admin = await adminClient();
+      const waiting = async () =>
+        Number(
+          (
+            await admin.query<{ n: string }>(`SELECT count(DISTINCT pid) AS n FROM pg_locks WHERE relation = $1::regclass AND NOT granted`, [
+              `"${core.where}".entries`,
+            ])
+          ).rows[0]?.n,
+        );
+      // With the start's pool (2 + 4 connections) this stays at 6 at most.
+      await waitFor(async () => ((await waiting()) >= 12 ? true : undefined), '12 claims waiting on the table at once', 15_000);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+    }
+  });
+});

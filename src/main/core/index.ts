@@ -113,7 +113,7 @@ export async function openCore(options: CoreOptions = {}): Promise<Core> {
   const opts = resolveOptions(options);
   const driver =
     opts.databaseUrl !== undefined
-      ? await openServer({ databaseUrl: opts.databaseUrl, migrationsFolder: opts.migrationsFolder, poolSize: opts.workers + 4, schema: opts.schema, timeouts: opts.timeouts })
+      ? await openServer({ databaseUrl: opts.databaseUrl, migrationsFolder: opts.migrationsFolder, workers: opts.workers, schema: opts.schema, timeouts: opts.timeouts })
       : await openEmbedded({ dataDir: opts.dataDir, migrationsFolder: opts.migrationsFolder, template: opts.template, logger: opts.logger, onNewDataFolder: opts.onNewDataFolder });
   try {
     return await startCore(driver, opts);
@@ -179,7 +179,16 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
   });
   const queue = new QueueControl({
     store,
-    pool: opts.workers > 0 ? pool : null,
+    pool:
+      opts.workers > 0
+        ? {
+            setPaused: (paused: boolean) => pool.setPaused(paused),
+            resize: (size: number) => {
+              pool.resize(size);
+              driver.setWorkers(size);
+            },
+          }
+        : null,
     live: opts.live,
     start: { workers: opts.workers, stageDelayMs: opts.stageDelayMs },
     stages: opts.pipeline.length,

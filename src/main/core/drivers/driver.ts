@@ -36,6 +36,11 @@ export interface Driver {
   readonly listen: { config: pg.ClientConfig; channel: string } | null;
   /** Called once the core is fully open (rescued, pool started): marks a data folder as complete. */
   markReady(): void;
+  /**
+   * How many worker loops use the engine now (the operator may change it while the core runs). A
+   * server sizes its connection pool to them; PGlite runs one statement at a time whatever the count.
+   */
+  setWorkers(workers: number): void;
   /** Closes the engine and gives up whatever it owns (the folder lock). Idempotent. */
   close(): Promise<void>;
 }

@@ -344,6 +344,9 @@ function driverFor(db: PGlite, lock: DataDirLock | null, dataDir: string | undef
     markReady() {
       if (dataDir !== undefined && !existsSync(join(dataDir, READY_MARKER))) writeFileSync(join(dataDir, READY_MARKER), `${new Date().toISOString()}\n`);
     },
+    setWorkers() {
+      /* one connection, one statement at a time, however many loops */
+    },
     close() {
       closing ??= (async () => {
         try {

@@ -45,7 +45,8 @@ export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
 export interface ServerOptions {
   databaseUrl: string;
   migrationsFolder: string;
-  poolSize: number;
+  /** Worker loops at the start; the pool holds a connection for each and CONNECTIONS_BESIDE_WORKERS more. */
+  workers: number;
   /** The schema holding the tables (created if absent); absent: the URL's search_path or `public`. */
   schema?: string | undefined;
   /** Absent: SERVER_TIMEOUTS. */
@@ -110,13 +111,19 @@ function pgClient(pool: pg.Pool): SqlClient {
   };
 }
 
+/**
+ * Connections beyond one per worker loop: the API's calls (list, counts, bulk), heartbeats of
+ * long stages and maintenance, so they do not queue behind a busy pool's claims.
+ */
+export const CONNECTIONS_BESIDE_WORKERS = 4;
+
 export async function openServer(options: ServerOptions): Promise<Driver> {
   const { schema } = options;
   const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
   const config = { ...connectionConfig(options.databaseUrl, schema), connectionTimeoutMillis: timeouts.connectMs };
   const pool = new pg.Pool({
     ...config,
-    max: options.poolSize,
+    max: options.workers + CONNECTIONS_BESIDE_WORKERS,
     statement_timeout: timeouts.statementMs,
     query_timeout: timeouts.queryMs,
   });
@@ -161,6 +168,12 @@ export async function openServer(options: ServerOptions): Promise<Driver> {
     listen: { config, channel: (target === 'public' ? WAKEUP_CHANNEL : `${WAKEUP_CHANNEL}:${target}`).slice(0, 63) },
     markReady() {
       /* a server has no folder to mark */
+    },
+    // pg-pool reads `max` whenever it decides whether to open another connection, so a raise takes
+    // effect at the next statement and a cut as connections are released (idle ones close after
+    // idleTimeoutMillis). Without this, loops added live queued for the start's connections.
+    setWorkers(workers) {
+      pool.options.max = workers + CONNECTIONS_BESIDE_WORKERS;
     },
     close() {
       closing ??= (async () => {
