@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ import { Logger, makeWorkerUtils, run, type Runner, type TaskList } from 'graphi
 import { PgBoss, type WorkOptions } from 'pg-boss';
 import { uuidv7 } from 'uuidv7';
 import { openCore, type Stage } from '../src/main/core/index';
-import { pct } from './stats';
+import { loadAverage, pct } from './stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -289,10 +289,9 @@ async function bossLatency(tag: string): Promise<number[]> {
 async function main(): Promise<void> {
   await admin.connect();
   const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
-  const [l1, l5, l15] = loadavg().map((x) => x.toFixed(2));
   const began = now();
   console.log(`# Entryflow vs graphile-worker vs pg-boss on one PostgreSQL server`);
-  console.log(`node ${process.version}, PostgreSQL ${version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), load average ${l1} / ${l5} / ${l15} (1/5/15 min)`);
+  console.log(`node ${process.version}, PostgreSQL ${version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), load average ${loadAverage()} (1/5/15 min)`);
   console.log(`throughput: ${f(N)} no-op jobs bulk-seeded, then drained at concurrency ${CONCURRENCY} (pools of ${POOL} connections)`);
   console.log(`latency: ${ADDS} adds, one every ${ADD_EVERY_MS} ms, add issued → handler started`);
   console.log('');
@@ -336,7 +335,7 @@ async function main(): Promise<void> {
     console.log(`  vs pg-boss 12 batch 10:      ${ratio(bo)}   (target > 1)`);
     const p99 = pct(efLat.get(1) ?? [], 99);
     console.log(`Entryflow pickup p99 across processes (batchSize 1): ${f(p99, 1)} ms (target ≤ 10 ms)`);
-    console.log(`\nfinished in ${f((now() - began) / 1000)} s; load average now ${loadavg().map((x) => x.toFixed(2)).join(' / ')}`);
+    console.log(`\nfinished in ${f((now() - began) / 1000)} s; load average now ${loadAverage()}`);
   } finally {
     for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     await admin.end();
