@@ -281,7 +281,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
       }
     },
     afterOpen,
-    runMaintenance: () => maintenance.tick(true),
+    runMaintenance: () => maintenance.runNow(),
     async exportTo(out, request) {
       const parsed = exportRequest.safeParse(request);
       if (!parsed.success) throw new CoreError('INVALID_INPUT', parsed.error.issues[0]?.message ?? 'invalid export request');

@@ -108,7 +108,7 @@ export class Maintenance {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      if (!this.running) this.running = this.tick().finally(() => (this.running = null));
+      if (!this.running) void this.launch(false);
     }, MAINTENANCE_TICK_MS);
     // Housekeeping alone must not keep a CLI process alive.
     this.timer.unref();
@@ -186,8 +186,23 @@ export class Maintenance {
     if (pruned > 0 || folded > 0 || statsPruned > 0) this.deps.events.emit('housekeeping', { pruned, batches, folded, statsPruned });
   }
 
-  /** One round of housekeeping; public so tests and benchmarks can force it. */
-  async tick(force = false): Promise<void> {
+  /**
+   * A forced round (tests, benchmarks): everything now, after any scheduled round in flight and never
+   * beside it. Two rounds at once split a retention backlog between them (each skips the rows the
+   * other has locked) and each reports only its part.
+   */
+  async runNow(): Promise<void> {
+    while (this.running) await this.running;
+    await this.launch(true);
+  }
+
+  private launch(force: boolean): Promise<void> {
+    const round = this.tick(force).finally(() => (this.running = null));
+    this.running = round;
+    return round;
+  }
+
+  private async tick(force: boolean): Promise<void> {
     const started = this.deps.clock.monotonic();
     const { store } = this.deps;
     try {
