@@ -16,11 +16,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openCore, type Core, type CoreOptions } from '../src/main/core/index';
-import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
 import type { BulkAction, RequestOf } from '../src/shared/contract';
+import { seedFolder } from './seed';
 import { median } from './stats';
 
 const { values } = parseArgs({
@@ -75,14 +74,9 @@ function embedded(): Target {
     async prepare(rows) {
       if (dir) rmSync(dir, { recursive: true, force: true });
       dir = mkdtempSync(join(tmpdir(), 'entryflow-bulk-bench-'));
-      const c = await openCore({ dataDir: dir, workers: 0 });
-      await c.close();
-      const db = await PGlite.create({ dataDir: join(dir, PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
-      await db.exec(seedSql(rows));
-      // As the app's maintenance would have by then: otherwise the first bulk pays for flushing the
-      // seed's pending trigram-index entries (seconds), which says nothing about the bulk.
-      await db.exec('VACUUM ANALYZE');
-      await db.close();
+      // VACUUM, as the app's maintenance would have by then: otherwise the first bulk pays for
+      // flushing the seed's pending trigram-index entries (seconds), which says nothing about the bulk.
+      await seedFolder(dir, seedSql(rows), 'VACUUM ANALYZE');
       return { dataDir: dir };
     },
     cleanup() {

@@ -13,9 +13,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
 import { openCore } from '../src/main/core/index';
-import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
+import { finishedEntriesSql, seedFolder } from './seed';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
 const rows = Number(values.rows);
@@ -24,20 +23,14 @@ const dataDir = join(work, 'data');
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 try {
-  const c = await openCore({ dataDir, workers: 0 });
-  await c.close();
-  const db = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
-  await db.exec(`
-    INSERT INTO entries (id, title, status, progress, result, error)
-      SELECT lpad(to_hex(g), 8, '0') || '-' || md5(g::text),
-             (ARRAY['Quarterly report, Q', 'Reconcile "invoices"', 'Customer import', '=Backup check'])[1 + g % 4] || ' ' || g,
-             CASE WHEN g % 97 = 0 THEN 'FAILED' ELSE 'COMPLETED' END,
-             CASE WHEN g % 97 = 0 THEN 33 ELSE 100 END,
-             CASE WHEN g % 97 = 0 THEN NULL ELSE 'Processed at 2026-11-30T08:00:00.000Z; ' || repeat(md5(g::text), 5) END,
-             CASE WHEN g % 97 = 0 THEN 'upstream answered 503 Service Unavailable' END
-      FROM generate_series(1, ${rows}) g;
-    INSERT INTO entry_counts (status, delta) SELECT status, count(*) FROM entries GROUP BY status;`);
-  await db.close();
+  // Titles with a comma, quotes and a leading '=' (CSV's hard cases), and a long result.
+  await seedFolder(
+    dataDir,
+    finishedEntriesSql(rows, {
+      titles: ['Quarterly report, Q', 'Reconcile "invoices"', 'Customer import', '=Backup check'],
+      result: "'Processed at 2026-11-30T08:00:00.000Z; ' || repeat(md5(g::text), 5)",
+    }),
+  );
 
   let target = '';
   const core = await openCore({ dataDir, workers: 0, chooseExportPath: () => Promise.resolve(target) });

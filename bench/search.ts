@@ -7,13 +7,13 @@
  * Prints the median and p95 per kind of search: the page query alone, the match count alone, and the
  * whole entries:list call (both at once, plus the status counts) that the dashboard makes.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
 import { openCore } from '../src/main/core/index';
-import { PGDATA_DIR, PGLITE_EXTENSIONS } from '../src/main/core/drivers/embedded';
+import { finishedEntriesSql, seedFolder } from './seed';
 import { pct } from './stats';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, runs: { type: 'string', default: '40' } } });
@@ -22,25 +22,17 @@ const runs = Number(values.runs);
 const dataDir = mkdtempSync(join(tmpdir(), 'entryflow-search-bench-'));
 
 try {
-  const c = await openCore({ dataDir, workers: 0 });
-  await c.close();
-  const db = await PGlite.create({ dataDir: join(dataDir, PGDATA_DIR), extensions: PGLITE_EXTENSIONS });
-  // Like real data: uuid ids, varied titles, a timestamped result on completed entries and an HTTP
-  // error on 1 in 97 (FAILED).
-  await db.exec(`
-    INSERT INTO entries (id, title, status, progress, result, error)
-      SELECT lpad(to_hex(g), 8, '0') || '-' || md5(g::text),
-             (ARRAY['Quarterly report', 'Reconcile invoices', 'Customer import', 'Backup check'])[1 + g % 4] || ' ' || g,
-             CASE WHEN g % 97 = 0 THEN 'FAILED' ELSE 'COMPLETED' END,
-             CASE WHEN g % 97 = 0 THEN 33 ELSE 100 END,
-             CASE WHEN g % 97 = 0 THEN NULL ELSE 'Processed at 2026-11-30T08:00:00.000Z' END,
-             CASE WHEN g % 97 = 0 THEN 'upstream answered 503 Service Unavailable' END
-      FROM generate_series(1, ${rows}) g;
-    INSERT INTO entry_counts (status, delta) SELECT status, count(*) FROM entries GROUP BY status;`);
-  const sample = (await db.query<{ id: string }>(`SELECT id FROM entries ORDER BY id LIMIT 1 OFFSET ${Math.floor(rows / 2)}`)).rows[0]?.id ?? '';
-  await db.close();
-
+  await seedFolder(
+    dataDir,
+    finishedEntriesSql(rows, {
+      titles: ['Quarterly report', 'Reconcile invoices', 'Customer import', 'Backup check'],
+      result: "'Processed at 2026-11-30T08:00:00.000Z'",
+    }),
+  );
   const core = await openCore({ dataDir, workers: 0 });
+  // The seed's ids are its row numbers in hex, then md5 of the number.
+  const middle = Math.floor(rows / 2);
+  const sample = `${middle.toString(16).padStart(8, '0')}-${createHash('md5').update(String(middle)).digest('hex')}`;
   await core.runMaintenance();
   const searches: Record<string, string> = {
     'common word (title)': 'report',

@@ -50,12 +50,10 @@ import { ACTIVE_STATUSES, TERMINAL_STATUSES, emptyCounts } from '../../shared/co
 import { DEFAULTS } from './options';
 import type { SqlClient } from './sql-client';
 
-/** A status list as SQL, from the one list the contract holds (status names are plain literals). */
-const sqlList = (statuses: readonly Status[]) => `(${statuses.map((s) => `'${s}'`).join(', ')})`;
-const ACTIVE = sqlList(ACTIVE_STATUSES);
-/** The same as an SQL array literal's brackets, in pipeline order. */
-const sqlArray = (statuses: readonly Status[]) => `[${statuses.map((s) => `'${s}'`).join(', ')}]`;
-const TERMINAL = sqlList(TERMINAL_STATUSES);
+/** Status literals as SQL, from the one list the contract holds (status names are plain literals). */
+const sqlItems = (statuses: readonly Status[]) => statuses.map((s) => `'${s}'`).join(', ');
+const ACTIVE = `(${sqlItems(ACTIVE_STATUSES)})`;
+const TERMINAL = `(${sqlItems(TERMINAL_STATUSES)})`;
 const ACTIVE_SET: ReadonlySet<Status> = new Set(ACTIVE_STATUSES);
 
 /**
@@ -63,6 +61,13 @@ const ACTIVE_SET: ReadonlySet<Status> = new Set(ACTIVE_STATUSES);
  * (schema.ts): `final_status` is NULL exactly when the status is active.
  */
 const HAS_WORK = 'final_status IS NULL';
+
+/**
+ * Of the entries a finish wrote, those moved to a next stage and released: work any loop can claim
+ * now. One the finishing loop kept (still locked by it) is no work for anyone else.
+ */
+export const releasedWork = (finished: readonly Entry[]): number =>
+  finished.filter((e) => ACTIVE_SET.has(e.status) && e.lockedBy === null).length;
 
 /** What a worker reports for one claimed entry after running its stage. */
 export interface Outcome {
@@ -222,7 +227,7 @@ function filterSql(status: Status | undefined, search: string | undefined, searc
  */
 function entriesOf(status: Status | undefined, where: readonly string[], limit: string): string {
   if (status === undefined || !ACTIVE_SET.has(status)) return 'entries';
-  const rank = (s: string) => `array_position(ARRAY${sqlArray(ACTIVE_STATUSES)}, ${s})`;
+  const rank = (s: string) => `array_position(ARRAY[${sqlItems(ACTIVE_STATUSES)}], ${s})`;
   const n = `(SELECT coalesce(sum(delta), 0)::bigint FROM entry_counts WHERE status = $1::text)`;
   const oldestFirst = `(SELECT coalesce(sum(delta) FILTER (WHERE ${rank('status')} >= ${rank('$1::text')}), 0)
                             <= coalesce(sum(delta) FILTER (WHERE ${rank('status')} < ${rank('$1::text')}), 0) FROM entry_counts)`;
@@ -797,8 +802,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       const finished: Entry[] = [];
       const claimed: Entry[] = [];
       for (const r of rows) (r.kind === 'done' ? finished : claimed).push(toEntry(r));
-      // Kept entries (locked by us) are no work for anyone else.
-      await notify(finished.filter((e) => ACTIVE_SET.has(e.status) && e.lockedBy === null).length);
+      await notify(releasedWork(finished));
       const written = new Set(finished.map((e) => e.id));
       return { finished, claimed, lost: outcomes.filter((o) => !written.has(o.id)).map((o) => o.id) };
     },

@@ -14,7 +14,7 @@
  * locks for the lock timeout — asleep, or cut off from the server — it lets the entries go before
  * another process may take them over.
  */
-import { TERMINAL_STATUSES, type Entry } from '../../shared/contract';
+import type { Entry } from '../../shared/contract';
 import { backoffDelay } from './backoff';
 import { adaptiveClaimSize, fixedClaimSize, type ClaimSize } from './claim-size';
 import { classifyDbError, errorMessage } from './errors';
@@ -23,7 +23,7 @@ import { Lease } from './lease';
 import type { Logger } from './logger';
 import type { Clock } from './options';
 import { completionText, sleep, type Stage, type StageStep } from './pipeline';
-import { takeoverGraceMs, type FinishResult, type Outcome, type WorkerStore } from './store';
+import { releasedWork, takeoverGraceMs, type FinishResult, type Outcome, type WorkerStore } from './store';
 import { ERROR_TEXT_MAX, RESULT_TEXT_MAX, storableText } from './text';
 import type { Waker } from './waker';
 
@@ -155,7 +155,7 @@ export class WorkerLoop {
         asked = limit;
         if (limit > 0 && claimed.length === 0) this.claimSize.observe(limit, 0, null);
         lease = claimLease;
-        freedWork = res.finished.filter((e) => !TERMINAL_STATUSES.includes(e.status) && e.lockedBy === null).length;
+        freedWork = releasedWork(res.finished);
         // Idle siblings can take the next stages now instead of at their next idle poll.
         if (freedWork > 0) waker.wake(freedWork);
         if (claimed.length > 0) this.deps.events.emit('claimed', { workerId: this.id, ids: claimed.map((e) => e.id) });
