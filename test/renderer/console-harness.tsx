@@ -1,8 +1,10 @@
 /**
- * The console's pieces wired as the lead will wire them into App and the table: selection over the
- * loaded rows, BulkBar, ConfirmDialog and useBulkAction; PauseToggle and SettingsDialog on the
- * queue hooks; ThroughputPanel on useThroughput; ExportMenu on useExportEntries. Tests drive it
- * against the FakeBackend; it is also the reference for the wiring (see the report / ARCHITECTURE).
+ * Each console piece on its own data hook, without the table: selection over the loaded rows with
+ * BulkBar, ConfirmDialog and useBulkAction; PauseToggle and SettingsDialog on the queue hooks;
+ * ThroughputPanel on useThroughput; ExportMenu on useExportEntries. The tests drive each piece's
+ * states against the FakeBackend here, where a plain list stands in for the virtualised table.
+ * App wires the same hooks to the same components; app-console.test.tsx and the end-to-end tests in
+ * Chromium drive that wiring.
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
