@@ -339,7 +339,6 @@ describe('the CLI: pause, resume, settings, throughput', () => {
   });
 });
 
-
 describeShared('the server pool follows the live worker count')('the server pool follows the live worker count', () => {
   it('raised from 2 to 12 loops, all 12 get a connection at once (the start sized the pool for 2)', async () => {
     const core = await openDriverCore('server', { workers: 2 });
