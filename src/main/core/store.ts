@@ -228,14 +228,17 @@ function filterSql(status: Status | undefined, search: string | undefined, searc
 function entriesOf(status: Status | undefined, where: readonly string[], limit: string): string {
   if (status === undefined || !ACTIVE_SET.has(status)) return 'entries';
   const rank = (s: string) => `array_position(ARRAY[${sqlItems(ACTIVE_STATUSES)}], ${s})`;
-  const n = `(SELECT coalesce(sum(delta), 0)::bigint FROM entry_counts WHERE status = $1::text)`;
-  const oldestFirst = `(SELECT coalesce(sum(delta) FILTER (WHERE ${rank('status')} >= ${rank('$1::text')}), 0)
-                            <= coalesce(sum(delta) FILTER (WHERE ${rank('status')} < ${rank('$1::text')}), 0) FROM entry_counts)`;
+  // The counts log read once for both walks: how many rows the status holds, and which end is nearer.
+  const counts = `SELECT coalesce(sum(delta) FILTER (WHERE status = $1::text), 0)::bigint AS n,
+                         coalesce(sum(delta) FILTER (WHERE ${rank('status')} >= ${rank('$1::text')}), 0)
+                           <= coalesce(sum(delta) FILTER (WHERE ${rank('status')} < ${rank('$1::text')}), 0) AS oldest_first
+                  FROM entry_counts`;
   const ofStatus = `SELECT * FROM entries WHERE ${HAS_WORK} AND status = $1`;
   return `(
-    (${ofStatus} AND ${oldestFirst} ORDER BY id LIMIT ${n})
+    WITH c AS MATERIALIZED (${counts})
+    (${ofStatus} AND (SELECT oldest_first FROM c) ORDER BY id LIMIT (SELECT n FROM c))
     UNION ALL
-    (SELECT * FROM (${ofStatus} AND NOT ${oldestFirst} ORDER BY id DESC LIMIT ${n}) newest
+    (SELECT * FROM (${ofStatus} AND NOT (SELECT oldest_first FROM c) ORDER BY id DESC LIMIT (SELECT n FROM c)) newest
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit})
   ) entries`;
 }
