@@ -3,8 +3,9 @@
  * external, as electron-vite bundles main) by plain `node`, so its peak RSS and its times from
  * process start are those of the app's main process minus Electron.
  *
- *   node out/bench/first-launch-child.js open  DATA_DIR TEMPLATE
- *     opens and closes one core (no workers), prints one JSON line (Timing).
+ *   node out/bench/first-launch-child.js open  DATA_DIR TEMPLATE [SETTLE_MS]
+ *     opens one core (no workers), keeps it open SETTLE_MS (default 0) as a launched app stays open,
+ *     closes it, prints one JSON line (Timing).
  *   node out/bench/first-launch-child.js serve DATA_DIR TEMPLATE      (with an IPC channel)
  *     main's boot order: the IPC answers first (pending-core.ts; calls wait for the open), then
  *     openCore with the app's defaults. Answers {id, channel, payload} messages from the parent
@@ -27,8 +28,17 @@ export interface Timing {
   /** From process start: openCore resolved. */
   openAt: number;
   closeMs: number;
+  /**
+   * Peak RSS over the process's whole life, the time it stayed open after its first data included:
+   * V8 compiles PGlite's hottest wasm functions again with its optimising tier on a background thread
+   * about a second after the open, and one of them (BENCHMARKS.md, issue 12 (d)) takes ~600 MB of
+   * compiler memory for half a second. A child that closed at once would miss that.
+   */
   maxRssMiB: number;
-  /** Serve mode: peak RSS when the first list answer was sent (what a first launch needed to show data). */
+  /**
+   * Peak RSS when the first data was there: the first list answer sent (serve mode), openCore resolved
+   * (open mode).
+   */
   firstListRssMiB?: number;
   /**
    * The longest the event loop was blocked while the core opened (ms, to within 10 ms). In the app
@@ -52,7 +62,7 @@ export type ParentMessage = { id: number; channel: string; payload: unknown } | 
 export type ChildMessage = { window: true } | { id: number; envelope: Envelope<unknown> } | { timing: Timing };
 
 const importedAt = performance.now();
-const [mode, dataDir, template] = process.argv.slice(2);
+const [mode, dataDir, template, settle] = process.argv.slice(2);
 if ((mode !== 'open' && mode !== 'serve') || dataDir === undefined || template === undefined) {
   process.stderr.write('usage: first-launch-child.js open|serve DATA_DIR TEMPLATE\n');
   process.exit(2);
@@ -71,9 +81,11 @@ if (mode === 'open') {
   const core = await openCore({ dataDir, template, workers: 0 });
   const t1 = performance.now();
   const longestStallMs = stalls();
-  await core.close();
+  const firstListRssMiB = maxRssMiB();
+  await new Promise((resolve) => setTimeout(resolve, Number(settle ?? 0)));
   const t2 = performance.now();
-  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: t2 - t1, maxRssMiB: maxRssMiB(), longestStallMs };
+  await core.close();
+  const timing: Timing = { createdFrom: core.createdFrom, importedAt, openMs: t1 - t0, openAt: t1, closeMs: performance.now() - t2, maxRssMiB: maxRssMiB(), firstListRssMiB, longestStallMs };
   process.stdout.write(`${JSON.stringify(timing)}\n`);
 } else {
   const send = process.send?.bind(process);
