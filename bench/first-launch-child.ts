@@ -64,7 +64,7 @@ export type ChildMessage = { window: true } | { id: number; envelope: Envelope<u
 const importedAt = performance.now();
 const [mode, dataDir, template, settle] = process.argv.slice(2);
 if ((mode !== 'open' && mode !== 'serve') || dataDir === undefined || template === undefined) {
-  process.stderr.write('usage: first-launch-child.js open|serve DATA_DIR TEMPLATE\n');
+  process.stderr.write('usage: first-launch-child.js open|serve DATA_DIR TEMPLATE [SETTLE_MS]\n');
   process.exit(2);
 }
 

@@ -49,6 +49,7 @@ const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 3;
 const INITDB = !process.argv.includes('--no-initdb');
 const settleArg = process.argv.indexOf('--settle-ms');
 const SETTLE_MS = settleArg >= 0 ? Number(process.argv[settleArg + 1]) : 5000;
+if (!Number.isFinite(SETTLE_MS) || SETTLE_MS < 0) throw new RangeError(`--settle-ms takes a number of ms ≥ 0, got ${process.argv[settleArg + 1]}`);
 const CHILD_JS = join(root, 'out', 'bench', 'first-launch-child.js');
 
 interface Sample extends Timing {
