@@ -8,31 +8,25 @@
 import { z } from 'zod';
 import { ENTRY_ID_MAX, ENTRY_ID_PATTERN, type Channel } from './channels';
 
+import { CURSOR_MAX, SEARCH_MAX, TITLE_MAX, BULK_IDS_MAX, LIST_LIMIT_MAX, WORKERS_MAX, STAGE_DELAY_MAX_MS, RETENTION_DAYS_MAX } from './limits';
+import { STATUSES, type Status, type StatusCounts } from './statuses';
+
 export { CHANNELS, CHANGE_EVENT, CHANGE_NOTICE_MIN_INTERVAL_MS, isChannel, ipcChannelName } from './channels';
 export type { Channel } from './channels';
-
-/** STAGE_k: stage k of the pipeline (numbered from 1) is done, and stage k+1 is next (core/pipeline.ts). */
-/** CANCELLED: a person cancelled it while it waited or ran; terminal, and it can be retried like FAILED. */
-export const STATUSES = ['CREATED', 'STAGE_1', 'STAGE_2', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
-export type Status = (typeof STATUSES)[number];
-export const TERMINAL_STATUSES: readonly Status[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
-/** Still has work: waiting for, or running, its next stage. Cancel applies to these. */
-export const ACTIVE_STATUSES: readonly Status[] = ['CREATED', 'STAGE_1', 'STAGE_2'];
-/** Retry applies to these. */
-export const RETRYABLE_STATUSES: readonly Status[] = ['FAILED', 'CANCELLED'];
-
-/** Zero for every status; a new object each call, so a caller may add to it. */
-export function emptyCounts(): StatusCounts {
-  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
-}
-
-export const TITLE_MAX = 200;
-export const LIST_LIMIT_MAX = 200;
-export const LIST_LIMIT_DEFAULT = 50;
-/** Search text is matched literally; anything longer than a title cannot match one. */
-export const SEARCH_MAX = TITLE_MAX;
-/** Cursors are opaque to callers; they are short base64url strings. */
-export const CURSOR_MAX = 512;
+// Kept in files of their own, free of zod, so the renderer's first paint does not load the schemas.
+export { STATUSES, TERMINAL_STATUSES, ACTIVE_STATUSES, RETRYABLE_STATUSES, emptyCounts } from './statuses';
+export type { Status, StatusCounts } from './statuses';
+export {
+  TITLE_MAX,
+  LIST_LIMIT_MAX,
+  LIST_LIMIT_DEFAULT,
+  SEARCH_MAX,
+  CURSOR_MAX,
+  BULK_IDS_MAX,
+  WORKERS_MAX,
+  STAGE_DELAY_MAX_MS,
+  RETENTION_DAYS_MAX,
+} from './limits';
 
 // C0 and C1 control characters, DEL, plus NUL. Tabs and newlines are not part of a one-line title.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
@@ -101,8 +95,6 @@ export type EntryFilter = z.output<typeof entryFilter>;
 
 export const BULK_ACTIONS = ['retry', 'cancel', 'delete'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
-/** Ids one bulk call may name; beyond that, select by filter. */
-export const BULK_IDS_MAX = 10_000;
 export const bulkRequest = z
   .strictObject({
     action: z.enum(BULK_ACTIONS, { error: `action must be one of ${BULK_ACTIONS.join(', ')}` }),
@@ -122,9 +114,6 @@ export const exportRequest = z.strictObject({
   filter: entryFilter.optional(),
 });
 
-export const WORKERS_MAX = 64;
-export const STAGE_DELAY_MAX_MS = 600_000;
-export const RETENTION_DAYS_MAX = 36_500;
 export const queueStateRequest = z.strictObject({}).optional().default({});
 export const queueUpdateRequest = z
   .strictObject({
@@ -193,7 +182,6 @@ export interface EntryEvent {
   at: string;
 }
 
-export type StatusCounts = Record<Status, number>;
 
 export interface EntryPage {
   items: Entry[];

@@ -11,9 +11,7 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { ExportMenu } from './components/ExportMenu';
 import { Header } from './components/Header';
 import { PlusIcon } from './components/icons';
-import { NewEntryDialog } from './components/NewEntryDialog';
 import { SearchBox } from './components/SearchBox';
-import { SettingsDialog } from './components/SettingsDialog';
 import { StatusFilters } from './components/StatusFilters';
 import { Button } from './components/ui';
 import { useBulkAction } from './data/bulk';
@@ -42,6 +40,11 @@ import { STATUS_LOOK } from './lib/status';
 import { useDebouncedValue } from './lib/useDebouncedValue';
 
 export const SEARCH_DEBOUNCE_MS = 250;
+// The two form dialogs check their fields against the contract's zod schemas. Loaded lazily, they
+// keep zod and the schemas (about half the page's script) out of what the first paint evaluates;
+// App renders both from its first render, so they load right after it, before a person can reach them.
+const NewEntryDialog = lazy(() => import('./components/NewEntryDialog').then((m) => ({ default: m.NewEntryDialog })));
+const SettingsDialog = lazy(() => import('./components/SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
 // The chart (visx and d3) is loaded when first shown: the panel starts closed, and the first
 // window should not evaluate what it does not draw.
 const ThroughputPanel = lazy(() => import('./components/ThroughputPanel').then((m) => ({ default: m.ThroughputPanel })));
@@ -315,16 +318,18 @@ export function App() {
           ) : null}
         </div>
       </main>
-      <NewEntryDialog
-        open={newOpen}
-        onOpenChange={(open) => {
-          if (open) create.reset();
-          setNewOpen(open);
-        }}
-        onCreate={create.mutateAsync}
-        creating={create.isPending}
-        error={create.isError ? createErrorText(create.error) : null}
-      />
+      <Suspense fallback={null}>
+        <NewEntryDialog
+          open={newOpen}
+          onOpenChange={(open) => {
+            if (open) create.reset();
+            setNewOpen(open);
+          }}
+          onCreate={create.mutateAsync}
+          creating={create.isPending}
+          error={create.isError ? createErrorText(create.error) : null}
+        />
+      </Suspense>
       <EntryDetailDialog
         id={openId}
         onClose={closeDetail}
@@ -358,17 +363,19 @@ export function App() {
           }}
         />
       ) : null}
-      <SettingsDialog
-        open={settingsOpen}
-        onOpenChange={(open) => {
-          save.reset();
-          setSettingsOpen(open);
-        }}
-        state={queue.data}
-        saving={save.isPending}
-        error={save.error ? errorMessage(save.error) : null}
-        onSave={(update) => save.mutate(update, { onSuccess: () => setSettingsOpen(false) })}
-      />
+      <Suspense fallback={null}>
+        <SettingsDialog
+          open={settingsOpen}
+          onOpenChange={(open) => {
+            save.reset();
+            setSettingsOpen(open);
+          }}
+          state={queue.data}
+          saving={save.isPending}
+          error={save.error ? errorMessage(save.error) : null}
+          onSave={(update) => save.mutate(update, { onSuccess: () => setSettingsOpen(false) })}
+        />
+      </Suspense>
     </div>
   );
 }

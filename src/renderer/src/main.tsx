@@ -1,7 +1,5 @@
 // First: asks the core for the list's first page while the rest of the page is evaluated.
 import { firstPage } from './data/first-page';
-// Then: configures zod before anything parses (no eval probe under the CSP).
-import './lib/zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Status } from '../../../shared/contract';
-import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../../shared/contract';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../../shared/statuses';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Button } from './ui';
 

@@ -1,6 +1,10 @@
+// First: zod is configured before the contract's schemas can parse. App loads this module after its
+// first paint, and zod and the schemas with it.
+import '../lib/zod-jitless';
 import * as Dialog from '@radix-ui/react-dialog';
 import { useId, useRef, useState, type SyntheticEvent } from 'react';
-import { TITLE_MAX, createRequest } from '../../../shared/contract';
+import { createRequest } from '../../../shared/contract';
+import { TITLE_MAX } from '../../../shared/limits';
 import { Alert } from './Alert';
 import { Button, Kbd } from './ui';
 import { useReturnFocus } from './useReturnFocus';

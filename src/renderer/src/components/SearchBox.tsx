@@ -1,5 +1,5 @@
 import type { Ref } from 'react';
-import { SEARCH_MAX } from '../../../shared/contract';
+import { SEARCH_MAX } from '../../../shared/limits';
 import { SearchIcon, XIcon } from './icons';
 
 interface Props {

@@ -1,7 +1,9 @@
+// First: zod is configured before the contract's schemas can parse (see NewEntryDialog.tsx).
+import '../lib/zod-jitless';
 import * as Dialog from '@radix-ui/react-dialog';
 import { useId, useRef, useState, type ReactNode, type Ref, type SyntheticEvent } from 'react';
-import type { QueueState } from '../../../shared/contract';
-import { RETENTION_DAYS_MAX, STAGE_DELAY_MAX_MS, WORKERS_MAX, queueUpdateRequest } from '../../../shared/contract';
+import { queueUpdateRequest, type QueueState } from '../../../shared/contract';
+import { RETENTION_DAYS_MAX, STAGE_DELAY_MAX_MS, WORKERS_MAX } from '../../../shared/limits';
 import type { QueueUpdate } from '../data/queue';
 import { AlertIcon } from './icons';
 import { Button } from './ui';

@@ -1,5 +1,5 @@
 import type { Status, StatusCounts } from '../../../shared/contract';
-import { STATUSES } from '../../../shared/contract';
+import { STATUSES } from '../../../shared/statuses';
 import { STATUS_LOOK } from '../lib/status';
 
 const nf = new Intl.NumberFormat();

@@ -15,7 +15,7 @@ import {
 } from '@tanstack/react-query';
 import { toast } from 'sonner';
 import type { Entry, EntryDetail, EntryPage, RetryFrom, StatusCounts } from '../../../shared/contract';
-import { emptyCounts, STATUSES } from '../../../shared/contract';
+import { emptyCounts, STATUSES } from '../../../shared/statuses';
 import { errorMessage } from '../../../shared/error-message';
 import { invoke } from './client';
 import { NO_FILTERS, listRequest, type EntryFilters } from './list-request';

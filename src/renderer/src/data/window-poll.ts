@@ -10,7 +10,7 @@
  */
 import type { InfiniteData } from '@tanstack/react-query';
 import type { Entry, EntryPage } from '../../../shared/contract';
-import { LIST_LIMIT_MAX } from '../../../shared/contract';
+import { LIST_LIMIT_MAX } from '../../../shared/limits';
 
 export type ListData = InfiniteData<EntryPage, string | null>;
 

@@ -1,4 +1,5 @@
-import { TERMINAL_STATUSES, type Entry, type Status } from '../../../shared/contract';
+import type { Entry } from '../../../shared/contract';
+import { TERMINAL_STATUSES, type Status } from '../../../shared/statuses';
 import { STATUS_LOOK } from './status';
 
 /** The stage a worker runs next for an entry in this status (STAGE_k means stage k is done). */

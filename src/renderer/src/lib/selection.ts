@@ -8,7 +8,8 @@
  */
 import { useCallback, useMemo, useState } from 'react';
 import type { EntryFilter, Status, StatusCounts } from '../../../shared/contract';
-import { BULK_IDS_MAX, STATUSES } from '../../../shared/contract';
+import { BULK_IDS_MAX } from '../../../shared/limits';
+import { STATUSES } from '../../../shared/statuses';
 
 export type Selection =
   | { kind: 'ids'; ids: ReadonlySet<string>; /** Where the next shift-click range starts. */ anchor: string | null }
