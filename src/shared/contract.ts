@@ -7,7 +7,6 @@
  */
 import { z } from 'zod';
 import { ENTRY_ID_MAX, ENTRY_ID_PATTERN, type Channel } from './channels';
-
 import { CURSOR_MAX, SEARCH_MAX, TITLE_MAX, BULK_IDS_MAX, LIST_LIMIT_MAX, WORKERS_MAX, STAGE_DELAY_MAX_MS, RETENTION_DAYS_MAX } from './limits';
 import { STATUSES, type Status, type StatusCounts } from './statuses';
 
@@ -181,7 +180,6 @@ export interface EntryEvent {
   durationMs: number | null;
   at: string;
 }
-
 
 export interface EntryPage {
   items: Entry[];
