@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import type { Status } from '../../../shared/contract';
-import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../../shared/statuses';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES, type Status } from '../../../shared/statuses';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Button } from './ui';
 

@@ -1,5 +1,4 @@
-import type { Status, StatusCounts } from '../../../shared/contract';
-import { STATUSES } from '../../../shared/statuses';
+import { STATUSES, type Status, type StatusCounts } from '../../../shared/statuses';
 import { STATUS_LOOK } from '../lib/status';
 
 const nf = new Intl.NumberFormat();
