@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AUTO_BATCH_MAX, SLOW_BATCH_MS, adaptiveClaimSize } from '../../src/main/core/claim-size';
+import { AUTO_BATCH_MAX, AUTO_BATCH_MAX_ONE_CONNECTION, SLOW_BATCH_MS, SLOW_MS_PER_ENTRY, adaptiveClaimSize, slowBatch } from '../../src/main/core/claim-size';
+import type { Clock } from '../../src/main/core/options';
 import { sleep } from '../../src/main/core/pipeline';
 import { describeEachDriver, ok, openDriverCore, waitFor } from '../support/core';
 
@@ -15,7 +16,7 @@ describe('adaptive claim size', () => {
     expect(seen).toEqual([1, 2, 4, 8, 16, 16]);
     size.observe(16, 5, 1);
     expect(size.current()).toBe(5);
-    size.observe(5, 5, SLOW_BATCH_MS);
+    size.observe(5, 5, SLOW_BATCH_MS + 5 * SLOW_MS_PER_ENTRY);
     expect(size.current()).toBe(1);
     size.observe(1, 0, null);
     expect(size.current()).toBe(1);
@@ -34,7 +35,7 @@ describe('adaptive claim size', () => {
           const now = size.current();
           expect(now).toBeGreaterThanOrEqual(1);
           expect(now).toBeLessThanOrEqual(max);
-          if (got === 0 || (s.ms !== null && s.ms >= SLOW_BATCH_MS)) expect(now).toBe(1);
+          if (got === 0 || (s.ms !== null && slowBatch(got, s.ms))) expect(now).toBe(1);
           else expect(now).toBeLessThanOrEqual(Math.max(got * 2, 1));
         }
       }),
@@ -42,7 +43,44 @@ describe('adaptive claim size', () => {
   });
 });
 
+describe('a slow batch', () => {
+  it('is one whose stages took SLOW_BATCH_MS, plus a little per entry for the bookkeeping that grows with the batch', () => {
+    expect(slowBatch(1, SLOW_BATCH_MS + SLOW_MS_PER_ENTRY)).toBe(true);
+    expect(slowBatch(1, SLOW_BATCH_MS - 1)).toBe(false);
+    // 512 no-op stages whose batch read 40 ms because a sibling loop's statement ran in between:
+    // not slow, or the size would fall back to one in the middle of a backlog.
+    expect(slowBatch(512, 40)).toBe(false);
+    // The demo's 2 s stage is slow at any batch size the ceilings allow.
+    expect(slowBatch(AUTO_BATCH_MAX_ONE_CONNECTION, 2000)).toBe(true);
+  });
+});
+
+/** Monotonic time that never moves: every batch reads 0 ms, so the claim size grows on the backlog alone, on any machine load. */
+const frozenBatches: Clock = { now: () => Date.now(), monotonic: () => 0 };
+
 describeEachDriver('the default claim size', (driver) => {
+  it('grows past the server ceiling only where all loops share one connection (PGlite)', async () => {
+    const core = await openDriverCore(driver, { workers: 0 });
+    const N = 600;
+    for (let i = 0; i < N; i++) await ok(core.invoke('entries:create', { title: `backlog ${i}` }));
+    await core.close();
+    const running = await core.reopen({ workers: 2, stageDelayMs: 0, clock: frozenBatches });
+    const sizes: number[] = [];
+    running.events.on('claimed', ({ ids }) => sizes.push(ids.length));
+    await waitFor(async () => (await ok(running.invoke('entries:stats', {}))).counts.COMPLETED === N || undefined, 'all entries to complete', 120_000);
+    const oneConnection = running.capabilities.oneConnection;
+    await running.close();
+    expect(oneConnection).toBe(driver === 'embedded');
+    const most = Math.max(...sizes);
+    if (oneConnection) {
+      expect(most).toBeGreaterThan(AUTO_BATCH_MAX);
+      expect(most).toBeLessThanOrEqual(AUTO_BATCH_MAX_ONE_CONNECTION);
+    } else {
+      expect(most).toBe(AUTO_BATCH_MAX);
+    }
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(3 * N);
+  });
+
   it('batches quick stages that meet a backlog, within the cap, and loses no step', async () => {
     const core = await openDriverCore(driver, { workers: 0 });
     const N = 400;
@@ -54,7 +92,7 @@ describeEachDriver('the default claim size', (driver) => {
     await waitFor(async () => (await ok(running.invoke('entries:stats', {}))).counts.COMPLETED === N || undefined, 'all entries to complete', 120_000);
     await running.close();
     expect(Math.max(...sizes)).toBeGreaterThan(1);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(AUTO_BATCH_MAX);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(driver === 'embedded' ? AUTO_BATCH_MAX_ONE_CONNECTION : AUTO_BATCH_MAX);
     // Every stage of every entry claimed exactly once: 3 stages × N.
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(3 * N);
   });

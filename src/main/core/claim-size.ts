@@ -10,14 +10,38 @@
  * back short (the backlog is gone), down to one when idle.
  */
 
-/** The most a loop claims at once by default: past this, the statement's per-row work dominates. */
+/**
+ * The most a loop claims at once by default on a shared server. There many loops claim side by
+ * side, and each big claim's scan steps over the rows the others just locked: 16 loops with a
+ * ceiling of 512 drained one stage ~20% slower than with 64 (BENCHMARKS.md).
+ */
 export const AUTO_BATCH_MAX = 64;
+
+/**
+ * The ceiling where every loop shares one connection (PGlite): statements run one after another, so
+ * claims never contend, and what a bigger claim saves is each statement's fixed cost, its commit
+ * above all. Three no-op stages ran ~35% faster with this ceiling than with 64 (BENCHMARKS.md).
+ */
+export const AUTO_BATCH_MAX_ONE_CONNECTION = 512;
 
 /**
  * A batch whose stages took at least this long is "slow": the loop claims one entry at a time, as
  * the demo's 2 s stages always do. Well above a no-op stage's run time, far below a human-visible one.
  */
 export const SLOW_BATCH_MS = 25;
+
+/**
+ * Added to SLOW_BATCH_MS per entry of the batch. A batch's time is wall time on the one JavaScript
+ * thread: it holds the loop's own work per entry and, on PGlite, any sibling loop's statement that ran
+ * in between, and both grow with the batch. Without it, 512 no-op stages read 30–50 ms now and then
+ * and the size fell back to one in the middle of a backlog.
+ */
+export const SLOW_MS_PER_ENTRY = 0.1;
+
+/** Whether a batch of `got` entries whose stages took `batchMs` counts as slow. */
+export function slowBatch(got: number, batchMs: number): boolean {
+  return batchMs >= SLOW_BATCH_MS + got * SLOW_MS_PER_ENTRY;
+}
 
 export interface ClaimSize {
   /** The limit for the next claim. */
@@ -36,7 +60,7 @@ export function adaptiveClaimSize(max = AUTO_BATCH_MAX): ClaimSize {
     current: () => limit,
     observe(asked, got, batchMs) {
       if (got === 0) limit = 1;
-      else if (batchMs !== null && batchMs >= SLOW_BATCH_MS) limit = 1;
+      else if (batchMs !== null && slowBatch(got, batchMs)) limit = 1;
       else if (got >= asked) limit = Math.min(max, limit * 2);
       else limit = Math.max(1, got);
     },

@@ -14,6 +14,7 @@ import type { Writable } from 'node:stream';
 import { exportRequest, type Channel, type Envelope, type RequestOf, type ResponseOf } from '../../shared/contract';
 import { writeEntries } from './export';
 import { createApi } from './api';
+import { AUTO_BATCH_MAX, AUTO_BATCH_MAX_ONE_CONNECTION } from './claim-size';
 import type { CreatedFrom, Driver } from './drivers/driver';
 import { openEmbedded, unusable, PGDATA_DIR } from './drivers/embedded';
 import { findMigrationsFolder } from './drivers/migrations';
@@ -172,7 +173,7 @@ async function startCore(driver: Driver, opts: ResolvedOptions): Promise<Core> {
     store,
     pipeline: opts.pipeline,
     steps: stepsFor(opts.pipeline.length),
-    config: { ...opts, leases: !exclusive },
+    config: { ...opts, leases: !exclusive, autoBatchMax: driver.capabilities.oneConnection ? AUTO_BATCH_MAX_ONE_CONNECTION : AUTO_BATCH_MAX },
     waker,
     events,
     logger,

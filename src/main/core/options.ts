@@ -16,8 +16,8 @@ export const DEFAULTS = {
   maxAttempts: 3,
   /**
    * Entries one loop claims per statement. 'auto' (claim-size.ts) claims one at a time while stages
-   * are slow, so `workers` = stages in flight, and up to AUTO_BATCH_MAX while quick stages meet a
-   * backlog; a number fixes it.
+   * are slow, so `workers` = stages in flight, and up to a ceiling (64 on a server, 512 on PGlite:
+   * claim-size.ts) while quick stages meet a backlog; a number fixes it.
    */
   batchSize: 'auto' as number | 'auto',
   /** First retry delay; doubles per attempt, with jitter, up to `backoffMaxMs`. */

@@ -353,8 +353,6 @@ const FINISH_AND_CLAIM_SQL = `
   )
   SELECT 'done' AS kind, * FROM done
   UNION ALL
-  SELECT 'claimed' AS kind, * FROM done WHERE locked_by IS NOT NULL -- kept
-  UNION ALL
   SELECT 'claimed' AS kind, * FROM claimed`;
 
 const CREATE_SQL = `
@@ -786,7 +784,7 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
       const keep = keepFlags(outcomes, delays, claimLimit);
       // The fused claim's own limit is a plain parameter: a LIMIT the statement computed itself
       // would leave a generic plan guessing its size.
-      const kept = keep.filter(Boolean).length;
+      const keeping = keep.filter(Boolean).length;
       const rows = await sql.prepared<EntryRow & { kind: 'done' | 'claimed' }>('entryflow_finish_and_claim', FINISH_AND_CLAIM_SQL, FINISH_AND_CLAIM_TYPES, [
         token,
         outcomes.map((o) => o.id),
@@ -800,11 +798,21 @@ export function createStore(sql: SqlClient, options: StoreOptions = {}): Store {
         keep,
         outcomes.map((o) => o.stage ?? null),
         outcomes.map((o) => (o.durationMs === undefined || o.durationMs === null ? null : Math.max(0, Math.min(2_147_483_647, Math.round(o.durationMs))))),
-        claimLimit - kept,
+        claimLimit - keeping,
       ]);
       const finished: Entry[] = [];
-      const claimed: Entry[] = [];
-      for (const r of rows) (r.kind === 'done' ? finished : claimed).push(toEntry(r));
+      const kept: Entry[] = [];
+      const taken: Entry[] = [];
+      for (const r of rows) {
+        const entry = toEntry(r);
+        if (r.kind === 'claimed') taken.push(entry);
+        else {
+          finished.push(entry);
+          // A kept entry's row is the claim too: the statement returns it once, still locked by us.
+          if (entry.lockedBy !== null) kept.push({ ...entry });
+        }
+      }
+      const claimed = [...kept, ...taken];
       await notify(releasedWork(finished));
       const written = new Set(finished.map((e) => e.id));
       return { finished, claimed, lost: outcomes.filter((o) => !written.has(o.id)).map((o) => o.id) };

@@ -43,6 +43,8 @@ export interface WorkerConfig {
   stageTimeoutMs: number;
   /** Shared server: locks expire, so heartbeat them and keep a lease. Exclusive driver: neither. */
   leases: boolean;
+  /** The ceiling of an 'auto' claim size (claim-size.ts: it depends on the driver). */
+  autoBatchMax: number;
   clock: Clock;
 }
 
@@ -97,8 +99,8 @@ export class WorkerLoop {
     readonly id: string,
     private readonly deps: WorkerDeps,
   ) {
-    const { batchSize } = deps.config;
-    this.claimSize = batchSize === 'auto' ? adaptiveClaimSize() : fixedClaimSize(batchSize);
+    const { batchSize, autoBatchMax } = deps.config;
+    this.claimSize = batchSize === 'auto' ? adaptiveClaimSize(autoBatchMax) : fixedClaimSize(batchSize);
   }
 
   /**
@@ -391,9 +393,8 @@ export class WorkerLoop {
 
     try {
       for (;;) {
-        const all = Promise.all(settled);
         if (running.size === 0) {
-          await all;
+          await Promise.all(settled);
           break;
         }
         const progressed = new Promise<'progress'>((r) => (changed = () => r('progress')));

@@ -20,6 +20,11 @@ export interface DriverCapabilities {
   readonly vacuumsItself: boolean;
   /** Other processes may make work claimable, and this driver can LISTEN for their wake-ups. */
   readonly listen: boolean;
+  /**
+   * Every loop's statements go through one connection, one after another (PGlite). Claims never
+   * contend there, so a loop may claim more at once (claim-size.ts).
+   */
+  readonly oneConnection: boolean;
 }
 
 /** How the database came to be on this open (a server always reports 'existing'). */

@@ -336,7 +336,7 @@ function driverFor(db: PGlite, lock: DataDirLock | null, dataDir: string | undef
   return {
     name: 'embedded',
     // One process per folder (the lock); in memory, one process by construction.
-    capabilities: { exclusive: true, vacuumsItself: false, listen: false },
+    capabilities: { exclusive: true, vacuumsItself: false, listen: false, oneConnection: true },
     sql: pgliteClient(db),
     createdFrom,
     location: dataDir ?? 'memory',

@@ -160,7 +160,7 @@ export async function openServer(options: ServerOptions): Promise<Driver> {
   let closing: Promise<void> | null = null;
   return {
     name: 'server',
-    capabilities: { exclusive: false, vacuumsItself: true, listen: true },
+    capabilities: { exclusive: false, vacuumsItself: true, listen: true, oneConnection: false },
     sql: pgClient(pool),
     createdFrom: 'existing',
     location: `${url.hostname}:${url.port || '5432'}${url.pathname}${target === 'public' ? '' : ` (schema ${target})`}`,
