@@ -116,15 +116,17 @@ async function main() {
   const one: Row[] = [
     { name: 'Entryflow default (4 workers, claim size auto)', run: () => entryflow({}, 1), samples: [] },
     { name: 'pg-boss default (work(name, handler))', run: () => pgBoss({}, 20), samples: [] },
-    { name: 'Entryflow best (16 workers, claim size auto)', run: () => entryflow({ workers: 16 }, 1), samples: [] },
+    { name: 'Entryflow best (2 workers, batch 500)', run: () => entryflow({ workers: 2, batchSize: 500 }, 1), samples: [] },
     { name: 'pg-boss best (16 workers, batchSize 10, burstWhenBatchFull)', run: () => pgBoss({ localConcurrency: 16, batchSize: 10, burstWhenBatchFull: true }), samples: [] },
     { name: 'pg-boss (16 workers, batchSize 50, burstWhenBatchFull)', run: () => pgBoss({ localConcurrency: 16, batchSize: 50, burstWhenBatchFull: true }), samples: [] },
+    // The shape of Entryflow's best, for pg-boss: as few statements as it can make.
+    { name: 'pg-boss (2 workers, batchSize 500, burstWhenBatchFull)', run: () => pgBoss({ localConcurrency: 2, batchSize: 500, burstWhenBatchFull: true }), samples: [] },
   ];
   await rounds(one);
   const m = (i: number) => median(one[i]?.samples ?? []);
   console.log(`   default vs default: ${f(m(0) / m(1), 2)}×`);
-  // Entryflow's best is whichever of its two configurations was faster in this run (often the default).
-  console.log(`   best vs best: ${f(Math.max(m(0), m(2)) / Math.max(m(3), m(4)), 2)}×`);
+  // Entryflow's best is whichever of its two configurations was faster in this run.
+  console.log(`   best vs best: ${f(Math.max(m(0), m(2)) / Math.max(m(3), m(4), m(5)), 2)}×`);
 
   console.log('\n2. Three-stage pipeline, stage delay 0 (entries/s)');
   const three: Row[] = [
@@ -132,6 +134,7 @@ async function main() {
     { name: 'Entryflow 16 workers, claim size auto', run: () => entryflow({ workers: 16 }, 3), samples: [] },
     { name: 'Entryflow 4 workers, batch 1 (the old default)', run: () => entryflow({ batchSize: 1 }, 3), samples: [] },
     { name: 'Entryflow 16 workers, batch 50', run: () => entryflow({ workers: 16, batchSize: 50 }, 3), samples: [] },
+    { name: 'Entryflow 2 workers, batch 500', run: () => entryflow({ workers: 2, batchSize: 500 }, 3), samples: [] },
   ];
   await rounds(three);
   const t = (i: number) => median(three[i]?.samples ?? []);
