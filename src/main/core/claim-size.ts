@@ -20,7 +20,7 @@ export const AUTO_BATCH_MAX = 64;
 /**
  * The ceiling where every loop shares one connection (PGlite): statements run one after another, so
  * claims never contend, and what a bigger claim saves is each statement's fixed cost, its commit
- * above all. Three no-op stages ran ~35% faster with this ceiling than with 64 (BENCHMARKS.md).
+ * above all. Three no-op stages ran ~40% faster with this ceiling than with 64 (BENCHMARKS.md).
  */
 export const AUTO_BATCH_MAX_ONE_CONNECTION = 512;
 
