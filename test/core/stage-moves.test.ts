@@ -14,46 +14,47 @@ import { adminClient } from '../support/shared-pg';
 /** Columns a claim, a heartbeat or a move from one active status to the next may change. */
 const MOVING = ['status', 'progress', 'attempts', 'run_after', 'locked_by', 'locked_at', 'rescue_requested_at', 'updated_at'];
 
-/**
- * Raw SQL on the core's own database, each call in one transaction: the running PGlite itself (the
- * core offers no raw SQL, so a spy on PGlite.create hands it over), or a server connection with the
- * core's schema on its search path.
- */
-type Sql = (statements: string[], params?: unknown[]) => Promise<Record<string, unknown>[]>;
+type Query = (text: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
 
 /**
- * Raw SQL on the core's own database, all `statements` in one transaction that is rolled back; gives
- * the first row of each. The running PGlite itself (the core offers no raw SQL, so a spy on
- * PGlite.create hands it over), or a server connection with the core's schema on its search path.
+ * Runs `body` with raw SQL on the core's own database, inside one transaction that is rolled back:
+ * the running PGlite itself (`db`: the core offers no raw SQL, so a spy on PGlite.create hands it
+ * over), or a server connection with the core's schema on its search path.
  */
-async function rawSql(core: DriverCore, opened: () => Promise<PGlite>): Promise<Sql> {
-  const firstRows = async (run: (s: string, p: unknown[]) => Promise<Record<string, unknown>[]>, statements: string[], params: unknown[]) => {
-    const out: Record<string, unknown>[] = [];
-    for (const s of statements) {
-      const rows = await run(s, s.includes('$1') ? params : []);
-      if (rows[0]) out.push(rows[0]);
-    }
-    return out;
-  };
+async function rolledBack<T>(core: DriverCore, db: PGlite | undefined, body: (query: Query) => Promise<T>): Promise<T> {
   if (core.driver === 'embedded') {
-    const db = await opened();
-    return (statements, params = []) =>
-      db.transaction(async (tx) => {
-        const out = await firstRows(async (s, p) => (await tx.query<Record<string, unknown>>(s, p)).rows, statements, params);
-        await tx.rollback();
-        return out;
-      });
+    if (db === undefined) throw new Error('the embedded driver needs its PGlite');
+    return db.transaction(async (tx) => {
+      const out = await body(async (text, params) => (await tx.query<Record<string, unknown>>(text, [...params])).rows);
+      await tx.rollback();
+      return out;
+    });
   }
   const admin = await adminClient();
-  return async (statements, params = []) => {
-    await admin.query('BEGIN');
-    try {
-      await admin.query(`SET LOCAL search_path TO "${core.where}", public`);
-      return await firstRows(async (s, p) => (await admin.query<Record<string, unknown>>(s, p)).rows, statements, params);
-    } finally {
-      await admin.query('ROLLBACK');
-    }
-  };
+  await admin.query('BEGIN');
+  try {
+    await admin.query(`SET LOCAL search_path TO "${core.where}", public`);
+    return await body(async (text, params) => (await admin.query<Record<string, unknown>>(text, [...params])).rows);
+  } finally {
+    await admin.query('ROLLBACK');
+  }
+}
+
+/** Raw SQL on the core's own database: all `statements` in one rolled-back transaction; gives the first row of each. */
+type Sql = (statements: string[], params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+async function rawSql(core: DriverCore, opened: () => Promise<PGlite>): Promise<Sql> {
+  // Resolved now, while the caller's spy still holds it.
+  const db = core.driver === 'embedded' ? await opened() : undefined;
+  return (statements, params = []) =>
+    rolledBack(core, db, async (query) => {
+      const out: Record<string, unknown>[] = [];
+      for (const s of statements) {
+        const rows = await query(s, s.includes('$1') ? params : []);
+        if (rows[0]) out.push(rows[0]);
+      }
+      return out;
+    });
 }
 
 describeEachDriver('stage moves are HOT updates', (driver) => {
@@ -100,36 +101,19 @@ describeEachDriver('stage moves are HOT updates', (driver) => {
 });
 
 /**
- * The store's own SQL on the core's database inside one transaction that is rolled back: the running
- * PGlite (handed over by a spy on PGlite.create), or a server connection with the core's schema on its
- * search path. `prepared` runs the text as a plain query: inside one transaction the plan cache does
- * not matter, only what the statement writes.
+ * A SqlClient over one rolled-back transaction's queries, for the store's own SQL. `prepared` runs the
+ * text as a plain query: inside one transaction the plan cache does not matter, only what the
+ * statement writes.
  */
-async function inRolledBackTransaction(core: DriverCore, opened: () => Promise<PGlite>, body: (sql: SqlClient) => Promise<void>): Promise<void> {
-  const client = (query: (text: string, params: readonly unknown[]) => Promise<object[]>): SqlClient => ({
+function storeClient(core: DriverCore, query: Query): SqlClient {
+  return {
     kind: core.driver === 'embedded' ? 'pglite' : 'postgres',
     query: async <T extends object>(text: string, params: readonly unknown[] = []) => (await query(text, params)) as T[],
     exec: async (text: string) => {
       await query(text, []);
     },
     prepared: async <T extends object>(_name: string, text: string, _types: readonly string[], params: readonly unknown[]) => (await query(text, params)) as T[],
-  });
-  if (core.driver === 'embedded') {
-    const db = await opened();
-    await db.transaction(async (tx) => {
-      await body(client(async (text, params) => (await tx.query<object>(text, [...params])).rows));
-      await tx.rollback();
-    });
-    return;
-  }
-  const admin = await adminClient();
-  await admin.query('BEGIN');
-  try {
-    await admin.query(`SET LOCAL search_path TO "${core.where}", public`);
-    await body(client(async (text, params) => (await admin.query<object>(text, [...params])).rows));
-  } finally {
-    await admin.query('ROLLBACK');
-  }
+  };
 }
 
 describeEachDriver('claims, heartbeats and releases', (driver) => {
@@ -142,7 +126,8 @@ describeEachDriver('claims, heartbeats and releases', (driver) => {
     const opened = spy.mock.results.at(-1)?.value as Promise<PGlite> | undefined;
     spy.mockRestore();
     for (let i = 0; i < 3; i++) await ok(core.invoke('entries:create', { title: `held ${i}` }));
-    await inRolledBackTransaction(core, async () => (await opened) as PGlite, async (sql) => {
+    await rolledBack(core, await opened, async (query) => {
+      const sql = storeClient(core, query);
       // A takeover mark is a server's only (lockTimeoutMs set); on PGlite rescueStale does nothing.
       const store = createStore(sql, { lockTimeoutMs: driver === 'server' ? 1 : null });
       const counters = async () => {
